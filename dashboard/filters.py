@@ -1,0 +1,105 @@
+"""Global filters 季度 / 产业链 / 园区, kept in the URL (?quarter=2026Q3&chain=C02&park=P01).
+
+The shell (streamlit_app.py) draws the widgets, bound to the query string so that they survive page
+switches and bookmarks. Every page reads the filters on its own with `current()`, which also works
+when a page runs alone (tests): session state first, then the URL, then the defaults.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from .db import run_query
+
+ALL = "全部"
+KEYS = ("quarter", "chain", "park")
+
+
+@dataclass(frozen=True)
+class Filters:
+    quarter: str                  # '2026Q3'
+    quarter_end: dt.date
+    chain_id: str | None
+    park_id: str | None
+    chain_name: str | None
+    park_name: str | None
+    quarters: tuple[str, ...]     # latest first
+
+    @property
+    def chain_key(self) -> str:   # '*' = all, as the marts use it
+        return self.chain_id or "*"
+
+    @property
+    def park_key(self) -> str:
+        return self.park_id or "*"
+
+    @property
+    def scope_label(self) -> str:
+        parts = [x for x in (self.chain_name, self.park_name) if x]
+        return " × ".join(parts) if parts else "全区"
+
+    @property
+    def is_district(self) -> bool:
+        return not (self.chain_id or self.park_id)
+
+    def params(self, **override) -> dict:
+        """Query-string form of these filters (for links that carry them over)."""
+        p = {"quarter": self.quarter}
+        if self.chain_id:
+            p["chain"] = self.chain_id
+        if self.park_id:
+            p["park"] = self.park_id
+        p.update({k: v for k, v in override.items()})
+        return {k: v for k, v in p.items() if v not in (None, "", ALL)}
+
+
+def options() -> tuple[list[str], dict[str, str], dict[str, str], dict[str, dt.date]]:
+    qs = run_query("shared/quarters")
+    chains = run_query("shared/chains")
+    parks = run_query("shared/parks")
+    return (qs["label"].to_list(),
+            dict(zip(chains["chain_id"].to_list(), chains["name"].to_list())),
+            dict(zip(parks["park_id"].to_list(), parks["name"].to_list())),
+            dict(zip(qs["label"].to_list(), qs["quarter_end"].to_list())))
+
+
+def _raw(key: str) -> str | None:
+    if key in st.session_state and st.session_state[key] is not None:
+        return str(st.session_state[key])
+    v = st.query_params.get(key)
+    return v if v else None
+
+
+def current() -> Filters:
+    quarters, chains, parks, ends = options()
+    q = (_raw("quarter") or "").upper()
+    q = q if q in ends else quarters[0]
+    c = _raw("chain")
+    c = c if c in chains else None
+    p = _raw("park")
+    p = p if p in parks else None
+    return Filters(q, ends[q], c, p, chains.get(c), parks.get(p), tuple(quarters))
+
+
+def sidebar() -> Filters:
+    """Draw the three filters (in the shell) and return the current selection."""
+    quarters, chains, parks, _ = options()
+    with st.sidebar:
+        st.markdown("#### 筛选")
+        st.selectbox("季度", quarters, key="quarter", bind="query-params",
+                     help="季末时点口径;默认最新季度。")
+        st.selectbox("产业链", [ALL] + list(chains), key="chain", bind="query-params",
+                     format_func=lambda x: x if x == ALL else f"{x} {chains[x]}")
+        st.selectbox("园区", [ALL] + list(parks), key="park", bind="query-params",
+                     format_func=lambda x: x if x == ALL else f"{x} {parks[x]}")
+    return current()
+
+
+def set_scope(chain_id: str | None = None, park_id: str | None = None) -> None:
+    """Drill: change the chain/park filter (call from a widget callback)."""
+    if chain_id is not None:
+        st.session_state["chain"] = chain_id or ALL
+    if park_id is not None:
+        st.session_state["park"] = park_id or ALL

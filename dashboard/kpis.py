@@ -1,0 +1,172 @@
+"""KPI registry (names, units, 口径) and the headline KPIs of a scope — one source for pages and CLI."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from .db import quarter_label, run_query
+
+
+@dataclass(frozen=True)
+class KPI:
+    key: str                 # column in mart_kpi
+    label: str               # Chinese label
+    unit: str                # 家 / 人 / 件 / 个 / % / 天 / 次
+    definition: str          # 口径
+    tables: str              # source tables
+    target: str | None = None        # metric name in targets (may differ: YTD flow)
+    higher_is_better: bool = True
+    group: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+_Q = "Q 为所选季度的季末日期。"
+KPIS: list[KPI] = [
+    KPI("n_enterprises", "企业数", "家", "在营企业:成立日期 ≤ Q 且(未注销或注销日期 > Q)。链范围按企业所属产业链(一企可属多链),园区范围按企业所在园区。" + _Q,
+        "enterprises, enterprise_chains", group="企业"),
+    KPI("n_sme", "中小企业数", "家", "在营企业中企业规模为 中/小/微 的企业数。", "enterprises", group="企业"),
+    KPI("n_xjr", "小巨人", "家", "在营企业中持有有效国家级专精特新“小巨人”认定的企业数:认定日期 ≤ Q,且(无到期日或到期日 > Q),且(未撤销或撤销日期 > Q)。",
+        "honors, enterprises", target="n_xjr", group="培育"),
+    KPI("n_dxgj", "单项冠军", "家", "在营企业中持有有效制造业单项冠军认定的企业数(有效口径同小巨人)。", "honors, enterprises", group="培育"),
+    KPI("n_lgsx", "两高四新", "家", "在营企业中持有有效“两高四新”认定的企业数(有效口径同小巨人)。", "honors, enterprises",
+        target="n_lgsx", group="培育"),
+    KPI("org_coverage_rate", "组织覆盖率", "%", "党建统计基数 = 在营且从业人员 ≥ 10 人的企业;组织覆盖率 = 基数中已建党组织(单独组建或联合组建)的企业数 ÷ 基数。",
+        "enterprise_party, enterprises", target="org_coverage_rate", group="党建"),
+    KPI("work_coverage_rate", "工作覆盖率", "%", "基数中已建党组织、或有党建指导员/联络员、或有在岗第一书记的企业数 ÷ 基数。",
+        "enterprise_party, secretaries, enterprises", target="work_coverage_rate", group="党建"),
+    KPI("n_secretaries", "第一书记在岗", "人", "任职开始日期 ≤ Q 且(未离任或离任日期 > Q)的第一书记人数;链/园范围按派驻企业归属。",
+        "secretaries, enterprises", group="第一书记"),
+    KPI("n_problems_solved", "本季解决问题数", "个", "第一书记成效中类型为“解决问题”、发生日期在本季度内的数量(n)之和;年度目标按年初至 Q 累计计算进度。",
+        "secretary_outcomes, secretaries", target="n_problems_solved_ytd", group="第一书记"),
+    KPI("n_appeals_received", "诉求收到", "件", "本季度内登记收到(received_on 在本季)的企业诉求件数;链/园范围按诉求登记的产业链、园区。",
+        "appeals", higher_is_better=False, group="诉求"),
+    KPI("n_appeals_resolved", "诉求办结", "件", "本季度内办结(resolved_on 在本季)的诉求件数。", "appeals", group="诉求"),
+    KPI("appeal_resolved_rate", "诉求办结率", "%", "累计口径:收到日期 ≤ Q 的诉求中,办结日期 ≤ Q 的件数 ÷ 收到日期 ≤ Q 的件数。",
+        "appeals", target="appeal_resolved_rate", group="诉求"),
+    KPI("n_appeals_overdue", "超期未办结", "件", "截至 Q 未办结(无办结日期或办结日期 > Q)且办理期限 due_on < Q 的诉求件数。",
+        "appeals", higher_is_better=False, group="诉求"),
+    KPI("n_pairings", "结对共建数", "对", "红联共建结对:开始日期 ≤ Q 且(未结束或结束日期 > Q)的结对数;链范围按结对登记的产业链,园区按企业所在园区。",
+        "pairings, enterprises", group="共建"),
+]
+# Further KPIs shown on topic pages and in the 指标口径 page.
+EXTRA_KPIS: list[KPI] = [
+    KPI("own_org_rate", "单独组建率", "%", "党建统计基数中单独组建党组织的企业数 ÷ 基数。", "enterprise_party, enterprises", group="党建"),
+    KPI("n_base", "党建统计基数", "家", "在营且从业人员 ≥ 10 人的企业数。", "enterprises", group="党建"),
+    KPI("n_party_members", "党员人数", "人", "基数企业在 Q 的党员人数(n_members)之和。", "enterprise_party", group="党建"),
+    KPI("n_new_members", "新发展党员", "人", "基数企业本季发展党员数(n_new_members)之和。", "enterprise_party", group="党建"),
+    KPI("n_should_own_org", "应单独组建未组建", "家", "基数中党员 ≥ 3 人但未单独组建党组织的企业数。", "enterprise_party",
+        higher_is_better=False, group="党建"),
+    KPI("n_base_gap", "双覆盖空白企业", "家", "基数中既无党组织、也无党建指导员/联络员、也无在岗第一书记的企业数。",
+        "enterprise_party, secretaries", higher_is_better=False, group="党建"),
+    KPI("n_gxjs", "高新技术企业", "家", "在营企业中持有有效高新技术企业认定的企业数。", "honors", group="培育"),
+    KPI("n_sjzjtx", "省级专精特新", "家", "在营企业中持有有效省级专精特新中小企业认定的企业数。", "honors", group="培育"),
+    KPI("n_cxx", "创新型中小企业", "家", "在营企业中持有有效创新型中小企业评价的企业数。", "honors", group="培育"),
+    KPI("n_secretary_enterprises", "第一书记服务企业", "家", "有在岗第一书记的企业数。", "secretaries", group="第一书记"),
+    KPI("n_secretary_units", "第一书记派出单位", "个", "在岗第一书记的派出单位数。", "secretaries", group="第一书记"),
+    KPI("n_outcomes", "本季成效数", "项", "第一书记本季各类成效的数量(n)之和。", "secretary_outcomes", group="第一书记"),
+    KPI("n_problems_solved_ytd", "年内累计解决问题", "个", "年初至 Q 第一书记“解决问题”数量之和。", "secretary_outcomes", group="第一书记"),
+    KPI("avg_resolve_days", "平均办结天数", "天", "本季度内办结的诉求,办结日期减收到日期的平均天数。", "appeals",
+        higher_is_better=False, group="诉求"),
+    KPI("n_appeals_open", "未办结诉求", "件", "截至 Q 已收到但未办结的诉求件数。", "appeals", higher_is_better=False, group="诉求"),
+    KPI("n_pairing_activities", "本季共建活动", "次", "本季度内举办的红联共建活动次数(红领精英/红创人才/红联众创)。", "pairing_activities", group="共建"),
+    KPI("n_pairing_activities_ytd", "年内累计共建活动", "次", "年初至 Q 的红联共建活动次数。", "pairing_activities", group="共建"),
+    KPI("n_topic_meetings", "专题会议", "次", "本季度召开的产业链专题会议次数(与党建联席会议同步召开)。", "meetings", group="会议"),
+    KPI("n_tucao_meetings", "吐槽大会", "次", "本季度召开的“吐槽大会”场次。", "meetings", group="会议"),
+]
+BY_KEY = {k.key: k for k in KPIS + EXTRA_KPIS}
+TARGET_KPI = {k.target: k for k in KPIS if k.target}
+TARGET_LABELS = {
+    "n_xjr": "小巨人(家)", "n_lgsx": "两高四新(家)", "org_coverage_rate": "组织覆盖率",
+    "work_coverage_rate": "工作覆盖率", "appeal_resolved_rate": "诉求办结率",
+    "n_problems_solved_ytd": "年内解决问题数", "n_pairing_activities_ytd": "年内共建活动",
+}
+STATUS_TEXT = {"绿": "🟢 正常", "黄": "🟡 关注", "红": "🔴 滞后"}
+TARGET_RULE = ("年度目标进度 = 实际值 ÷ 年度目标;绿:进度 ≥ 当年已过时间占比(一季度 25%、二季度 50%、三季度 75%、四季度 100%);"
+               "黄:低于占比不超过 10 个百分点;红:其余。")
+
+
+def fmt_value(kpi: KPI | str, value) -> str:
+    """Display text of a KPI value, e.g. '44,029 家', '58.2%', '27.5 天'."""
+    k = BY_KEY[kpi] if isinstance(kpi, str) else kpi
+    if value is None:
+        return "—"
+    if k.is_rate:
+        return f"{value * 100:.1f}%"
+    if k.unit == "天":
+        return f"{value:.1f} 天"
+    return f"{int(round(value)):,} {k.unit}"
+
+
+def fmt_delta(kpi: KPI, cur, prev) -> str | None:
+    """环比/同比 text: percentage points for rates, relative % (and absolute) for counts."""
+    if cur is None or prev is None:
+        return None
+    if kpi.is_rate:
+        return f"{(cur - prev) * 100:+.1f} 个百分点"
+    if kpi.unit == "天":
+        return f"{cur - prev:+.1f} 天"
+    diff = int(round(cur - prev))
+    if prev == 0:
+        return f"{diff:+,} {kpi.unit}"
+    return f"{diff:+,} {kpi.unit}({(cur - prev) / prev * 100:+.1f}%)"
+
+
+@dataclass
+class Headline:
+    kpi: KPI
+    value: object
+    prev: object          # 上季
+    yoy: object           # 上年同季
+    target: dict | None   # metric, actual, target_value, progress, status, year_share
+
+    @property
+    def text(self) -> str:
+        return fmt_value(self.kpi, self.value)
+
+
+def scope_ids(chain_id: str | None, park_id: str | None) -> tuple[str, str]:
+    return (chain_id or "*", park_id or "*")
+
+
+def trend(quarter_end: dt.date, chain_id: str | None = None, park_id: str | None = None) -> pl.DataFrame:
+    c, p = scope_ids(chain_id, park_id)
+    return run_query("shared/kpi_trend", quarter_end=quarter_end, chain_id=c, park_id=p)
+
+
+def headline(quarter_end: dt.date, chain_id: str | None = None, park_id: str | None = None,
+             keys: list[str] | None = None) -> list[Headline]:
+    """The headline KPIs of a scope at a quarter, with 上季/上年同季 values and target status."""
+    c, p = scope_ids(chain_id, park_id)
+    tr = trend(quarter_end, c, p)
+    by_q = {row["quarter_end"]: row for row in tr.iter_rows(named=True)}
+    cur = by_q.get(quarter_end, {})
+    prev_q = _prev_quarter_end(quarter_end)
+    yoy_q = dt.date(quarter_end.year - 1, quarter_end.month, quarter_end.day)
+    prev, yoy = by_q.get(prev_q), by_q.get(yoy_q)
+    targets = {r["metric"]: r for r in run_query("shared/target_status", quarter_end=quarter_end,
+                                                 chain_id=c, park_id=p).iter_rows(named=True)}
+    out = []
+    for k in ([BY_KEY[x] for x in keys] if keys else KPIS):
+        out.append(Headline(k, cur.get(k.key), prev.get(k.key) if prev else None,
+                            yoy.get(k.key) if yoy else None, targets.get(k.target) if k.target else None))
+    return out
+
+
+def _prev_quarter_end(q: dt.date) -> dt.date:
+    first = dt.date(q.year, q.month - 2, 1)
+    return first - dt.timedelta(days=1)
+
+
+def as_dict(items: list[Headline]) -> dict:
+    """Plain numbers by Chinese label (rates as 0–1 ratios), as the CLI prints them."""
+    return {h.kpi.label: (None if h.value is None else (float(h.value) if h.kpi.is_rate else int(h.value)))
+            for h in items}
+
+
+def label(q: dt.date) -> str:
+    return quarter_label(q)

@@ -1,0 +1,80 @@
+"""Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import filters as flt
+from .db import WarehouseMissing, run_query
+from .kpis import STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
+
+CSS = """
+<style>
+/* KPI cards: compact, legible on large displays */
+[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+div.kpi-foot { font-size: 0.82rem; opacity: 0.85; margin-top: -0.35rem; line-height: 1.5; }
+div.kpi-foot b.s-绿 { color: #22a06b; } div.kpi-foot b.s-黄 { color: #d69e2e; } div.kpi-foot b.s-红 { color: #e8473c; }
+div.stamp { font-size: 0.85rem; opacity: 0.8; text-align: right; }
+div.crumbs { font-size: 0.9rem; opacity: 0.85; margin-bottom: -0.5rem; }
+</style>
+"""
+
+
+def meta() -> dict[str, str]:
+    return {r["key"]: r["value"] for r in run_query("shared/meta").iter_rows(named=True)}
+
+
+def stamp_text() -> str:
+    m = meta()
+    src = m.get("source", "")
+    kind = "演示数据" if src == "demo" else ("导入数据" if src.startswith("import") else src)
+    return f"数据截至 {m.get('as_of', '—')} · {kind}"
+
+
+def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
+    """Standard page top: filters, breadcrumbs (全区 › 链/园 › …), title and the data stamp."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    try:
+        f = flt.current()
+    except WarehouseMissing as e:
+        st.error(str(e))
+        st.stop()
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with left:
+        trail = ["全区"] + [x for x in (f.chain_name, f.park_name) if x] + (crumbs or [])
+        st.markdown(f"<div class='crumbs'>{' › '.join(trail)}</div>", unsafe_allow_html=True)
+        st.title(title)
+    with right:
+        st.markdown(f"<div class='stamp'>{stamp_text()}<br>{f.quarter} · {f.scope_label}</div>",
+                    unsafe_allow_html=True)
+    return f
+
+
+def kpi_card(h: Headline, chart_data: list | None = None) -> None:
+    k = h.kpi
+    help_text = f"**口径**:{k.definition}\n\n来源表:{k.tables}"
+    if h.target:
+        help_text += f"\n\n**目标状态**:{TARGET_RULE}"
+    with st.container(border=True):
+        st.metric(k.label, h.text, delta=fmt_delta(k, h.value, h.prev), delta_description="环比",
+                  delta_color="normal" if k.higher_is_better else "inverse", help=help_text,
+                  chart_data=chart_data, chart_type="line" if k.is_rate else "bar")
+        foot = []
+        yoy = fmt_delta(k, h.value, h.yoy)
+        foot.append(f"同比 {yoy}" if yoy else "同比 —")
+        if h.target:
+            t = h.target
+            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 进度 {t['progress'] * 100:.0f}% "
+                        f"<b class='s-{t['status']}'>{STATUS_TEXT[t['status']]}</b>")
+        st.markdown(f"<div class='kpi-foot'>{'<br>'.join(foot)}</div>", unsafe_allow_html=True)
+
+
+def kpi_grid(items: list[Headline], trend_rows: dict[str, list] | None = None, per_row: int = 5) -> None:
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, h in zip(cols, items[start:start + per_row]):
+            with col:
+                kpi_card(h, (trend_rows or {}).get(h.kpi.key))
+
+
+def empty(msg: str = "无数据") -> None:
+    st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon="ℹ️")
