@@ -1,12 +1,13 @@
 """链长制·党建引领监测驾驶舱 — router and shared chrome (filters in the URL). No SQL here."""
 import streamlit as st
 
-from dashboard import filters, nav
+from dashboard import drill, filters, nav
 from dashboard.db import WarehouseMissing
 
-st.set_page_config(page_title="链长制·党建引领监测驾驶舱", page_icon=":material/account_tree:",
+st.set_page_config(page_title="链长制·党建引领监测驾驶舱", page_icon="static/favicon.png",
                    layout="wide", initial_sidebar_state="expanded")
 
+pending = drill.apply_pending()          # a chart click asked to open another page
 sections: dict[str, list] = {}
 for section, path, title, icon, url_path in nav.existing():
     sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, url_path=url_path,
@@ -18,8 +19,11 @@ if page.url_path != "bigscreen":
     with st.sidebar:
         st.markdown("**链长制 · 党建引领监测驾驶舱**")
     try:
-        filters.sidebar()
+        f = filters.sidebar()
     except WarehouseMissing as e:
         st.error(str(e))
         st.stop()
+    if pending:
+        target, extra = pending
+        st.switch_page(target, query_params=f.params(**extra))
 page.run()

@@ -85,7 +85,8 @@ TARGET_LABELS = {
     "work_coverage_rate": "工作覆盖率", "appeal_resolved_rate": "诉求办结率",
     "n_problems_solved_ytd": "年内解决问题数", "n_pairing_activities_ytd": "年内共建活动",
 }
-STATUS_TEXT = {"绿": "🟢 正常", "黄": "🟡 关注", "红": "🔴 滞后"}
+STATUS_TEXT = {"绿": "● 正常", "黄": "● 关注", "红": "● 滞后"}
+STATUS_WORD = {"绿": "正常", "黄": "关注", "红": "滞后"}
 TARGET_RULE = ("年度目标进度 = 实际值 ÷ 年度目标;绿:进度 ≥ 当年已过时间占比(一季度 25%、二季度 50%、三季度 75%、四季度 100%);"
                "黄:低于占比不超过 10 个百分点;红:其余。")
 

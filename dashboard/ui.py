@@ -12,7 +12,7 @@ CSS = """
 /* KPI cards: compact, legible on large displays */
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
 div.kpi-foot { font-size: 0.82rem; opacity: 0.85; margin-top: -0.35rem; line-height: 1.5; }
-div.kpi-foot b.s-绿 { color: #22a06b; } div.kpi-foot b.s-黄 { color: #d69e2e; } div.kpi-foot b.s-红 { color: #e8473c; }
+b.s-绿 { color: #22a06b; } b.s-黄 { color: #d69e2e; } b.s-红 { color: #e8473c; }
 div.stamp { font-size: 0.85rem; opacity: 0.8; text-align: right; }
 div.crumbs { font-size: 0.9rem; opacity: 0.85; margin-bottom: -0.5rem; }
 </style>
@@ -77,4 +77,50 @@ def kpi_grid(items: list[Headline], trend_rows: dict[str, list] | None = None, p
 
 
 def empty(msg: str = "无数据") -> None:
-    st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon="ℹ️")
+    st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon=":material/info:")
+
+
+def download_buttons(df, filename: str, key: str, sheet: str = "数据") -> None:
+    """Excel and CSV downloads of exactly the rows shown (files are generated only on click)."""
+    from .export import to_csv, to_xlsx
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("下载 Excel", lambda: to_xlsx(df, sheet), file_name=f"{filename}.xlsx", key=f"{key}_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", on_click="ignore")
+    c2.download_button("下载 CSV", lambda: to_csv(df), file_name=f"{filename}.csv", key=f"{key}_csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
+
+
+def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, height: int = 420,
+                     column_config: dict | None = None, search_cols: tuple[str, ...] = ("name", "uscc")) -> None:
+    """A searchable, sortable enterprise list; clicking a row opens 企业档案; Excel/CSV downloads.
+
+    `df` must hold `enterprise_id`; `columns` maps source column → Chinese header (in display order).
+    """
+    import polars as pl
+
+    from . import drill
+    q = st.text_input("搜索企业名称或统一社会信用代码", key=f"{key}_search", placeholder="输入关键字筛选…",
+                      label_visibility="collapsed")
+    view = df
+    if q:
+        cond = pl.lit(False)
+        for c in search_cols:
+            if c in df.columns:
+                cond = cond | pl.col(c).cast(pl.Utf8).str.contains(q, literal=True)
+        view = df.filter(cond)
+    shown = view.select([pl.col(c).alias(h) for c, h in columns.items()])
+    st.caption(f"共 {view.height:,} 家(点击表头排序;点击某行查看企业档案)")
+    if view.is_empty():
+        empty()
+        return
+    ids = view["enterprise_id"].to_list()
+
+    def _open():
+        rows = st.session_state.get(key, {}).get("selection", {}).get("rows", [])
+        if rows and rows[0] < len(ids):
+            drill.request("enterprise", enterprise=ids[rows[0]])
+
+    st.dataframe(shown, hide_index=True, height=height, key=key, on_select=_open,
+                 selection_mode="single-row", column_config=column_config)
+    download_buttons(shown, filename, key)

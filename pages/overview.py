@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, filters, kpis, ui
+from dashboard import charts, drill, kpis, ui
 from dashboard.db import run_query
 
 f = ui.page("总览")
@@ -17,29 +17,8 @@ for title, a, b in groups:
     ui.kpi_grid(heads[a:b], spark, per_row=5)
 
 # ------------------------------------------------------------------ ranking & parks
-RANK_METRICS = ["n_enterprises", "n_xjr", "org_coverage_rate", "work_coverage_rate", "n_secretaries",
-                "appeal_resolved_rate", "n_appeals_overdue", "n_pairings"]
-
-
-def _picked(key: str) -> str | None:
-    ev = st.session_state.get(key)
-    pts = (ev or {}).get("selection", {}).get("points", []) if ev else []
-    if not pts:
-        return None
-    cd = pts[0].get("customdata")
-    return cd[0] if isinstance(cd, (list, tuple)) else cd
-
-
-def _drill_chain():
-    cid = _picked("ov_chain_rank")
-    if cid:
-        filters.set_scope(chain_id=cid)
-
-
-def _drill_park():
-    pid = _picked("ov_park_cmp")
-    if pid:
-        filters.set_scope(park_id=pid)
+RANK_METRICS = ["n_enterprises", "n_xjr", "org_coverage_rate", "work_coverage_rate", "appeal_resolved_rate",
+                "n_appeals_overdue"]
 
 
 left, right = st.columns([1.1, 1], gap="large")
@@ -56,9 +35,9 @@ with left:
                                        .alias("chain_label"))
         st.plotly_chart(charts.ranking_bar(ranking, metric, "chain_id", "chain_label", status_col="n_red",
                                            selected=f.chain_id),
-                        key="ov_chain_rank", on_select=_drill_chain, selection_mode="points",
+                        key="ov_chain_rank", on_select=drill.on_select("ov_chain_rank", "chain", "chain"), selection_mode="points",
                         config={"displayModeBar": False})
-        st.caption("颜色:🔴 有滞后目标 · 🟡 有需关注目标 · 🔵 目标正常。点击某条产业链即按该链筛选全部页面。")
+        st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b> · <b style='color:#4da3ff'>● 目标正常</b>。点击某条产业链进入该链详情(筛选条件随之带入)。</div>", unsafe_allow_html=True)
 with right:
     st.subheader("园区对比")
     parks = run_query("overview/park_comparison", quarter_end=f.quarter_end, chain_id=f.chain_key)
@@ -67,9 +46,9 @@ with right:
     else:
         st.plotly_chart(charts.column_bar(parks, ["n_enterprises", "org_coverage_rate", "work_coverage_rate"],
                                           "park_id", "park_name", height=430),
-                        key="ov_park_cmp", on_select=_drill_park, selection_mode="points",
+                        key="ov_park_cmp", on_select=drill.on_select("ov_park_cmp", "park", "park"), selection_mode="points",
                         config={"displayModeBar": False})
-        st.caption("柱:企业数(左轴);折线:组织/工作覆盖率(右轴)。点击园区即按该园区筛选。")
+        st.caption("柱:企业数(左轴);折线:组织/工作覆盖率(右轴)。点击园区进入该园区详情。")
 
 # ------------------------------------------------------------------ trends
 st.subheader("12 个季度趋势")
@@ -104,7 +83,7 @@ with a2:
         alerts = alerts.filter(((pl.col("chain_id") == f.chain_key) | (f.chain_id is None))
                                & ((pl.col("park_id") == f.park_key) | (f.park_id is None)))
     n_red = alerts.filter(pl.col("status") == "红").height
-    st.markdown(f"**目标预警** · 🔴 滞后 {n_red} 项 · 🟡 关注 {alerts.height - n_red} 项")
+    st.markdown(f"<b>目标预警</b> · <b class='s-红'>● 滞后 {n_red} 项</b> · <b class='s-黄'>● 关注 {alerts.height - n_red} 项</b>", unsafe_allow_html=True)
     if alerts.is_empty():
         st.success("所有年度目标进度正常。")
     else:
@@ -113,7 +92,7 @@ with a2:
               .when(pl.col("park_id") != "*").then(pl.col("park_name")).otherwise(pl.lit("全区")).alias("范围"),
             pl.col("metric").replace_strict(kpis.TARGET_LABELS, default=pl.col("metric")).alias("指标"),
             pl.col("progress").alias("进度"),
-            pl.col("status").replace_strict(kpis.STATUS_TEXT, default=pl.col("status")).alias("状态"))
+            pl.col("status").replace_strict(kpis.STATUS_WORD, default=pl.col("status")).alias("状态"))
         st.dataframe(view, hide_index=True, height=min(38 + 35 * view.height, 300),
                      column_config={"进度": st.column_config.ProgressColumn("进度", format="percent", min_value=0, max_value=1)})
     overdue = run_query("overview/alerts_overdue", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)

@@ -16,6 +16,60 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import browser_support  # noqa: E402  (tests/browser_support.py)
 
 
+# --- warehouse fixtures ---
+#
+# One real demo warehouse (scale 1, ~3 s) is built per test session and every page test and
+# independent check reads it. Tests never mock the database.
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+Q3 = "2026Q3"
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(tmp_path_factory) -> str:
+    from dashboard.warehouse import build_demo
+
+    path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    build_demo(path, 1.0)
+    os.environ["DASHBOARD_DB"] = str(path)  # the app and run_query find it like a user's setup
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def raw(warehouse_path):
+    """A read-only DuckDB connection for independent SQL over the raw tables."""
+    import duckdb
+
+    con = duckdb.connect(warehouse_path, read_only=True)
+    yield con
+    con.close()
+
+
+def scalar(con, sql: str, params=None):
+    """First column of the first row of an independent check query."""
+    return con.sql(sql, params=params).fetchall()[0][0] if params else con.sql(sql).fetchall()[0][0]
+
+
+@pytest.fixture()
+def app(warehouse_path):
+    """Factory: run a page (or the whole app) under AppTest with query params; no exception allowed."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str = "streamlit_app.py", expect_ok: bool = True, **query):
+        at = AppTest.from_file(os.path.join(ROOT, page), default_timeout=120)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        if expect_ok:
+            assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return run
+
+
 # --- browser fixtures ---
 #
 # Browser tests: mark them `@pytest.mark.browser` (tests using Playwright's

@@ -4,13 +4,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from . import theme
-from .kpis import BY_KEY, fmt_value
+from .. import theme
+from ..kpis import BY_KEY, fmt_value
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     fig.update_layout(
-        height=height, margin=dict(l=8, r=16, t=36, b=8),
+        height=height, margin=dict(l=8, r=16, t=72 if kw.get("title") else 36, b=8),
         font=dict(family=theme.FONT_STACK, size=13),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
@@ -102,7 +102,7 @@ def trend(df: pl.DataFrame, metrics: list[str], *, title: str | None = None, hei
                                      line=dict(color=color, width=3),
                                      hovertemplate=k.label + " %{x}:%{y:,}" + k.unit + "<extra></extra>"))
     only_rates = all(BY_KEY[m].is_rate for m in metrics)
-    _layout(fig, height, title=dict(text=title, font=dict(size=15)) if title else None,
+    _layout(fig, height, title=dict(text=title, font=dict(size=15), y=0.97, yref="container", x=0.01) if title else None,
             xaxis=dict(title=None, type="category"),
             yaxis=dict(title=None, rangemode="tozero", ticksuffix="%" if only_rates else ""),
             yaxis2=dict(overlaying="y", side="right", ticksuffix="%", rangemode="tozero", showgrid=False,
