@@ -107,6 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args) or 0
 
 
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli"]
+
+
 def _extra_commands():
-    """Subcommands contributed by other modules (report, import, …) register themselves here."""
-    return []
+    """Subcommands contributed by other packages: each module has `register(subparsers)`."""
+    import importlib
+    import importlib.util
+    mods = []
+    for name in EXTRA_COMMAND_MODULES:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is not None:
+            mods.append(importlib.import_module(name))
+    return mods
