@@ -15,10 +15,9 @@ from .paths import resolve_db
 
 
 def _quiet_streamlit() -> None:
-    # run_query's cache works outside a Streamlit server; silence its "no runtime" chatter.
-    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api",
-                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    """run_query's cache works outside a Streamlit server; silence its "no runtime" chatter."""
+    from streamlit import logger as st_logger
+    st_logger.set_log_level(logging.ERROR)
 
 
 def cmd_build_demo(args) -> int:

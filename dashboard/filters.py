@@ -84,17 +84,33 @@ def current() -> Filters:
 
 
 def sidebar() -> Filters:
-    """Draw the three filters (in the shell) and return the current selection."""
+    """Draw the three filters (in the shell), keep the URL in step, return the current selection.
+
+    The URL wins on a session's first run (bookmarks, shared links); afterwards the widgets do, and
+    their values are written back to the query string on every run, so the filters survive page
+    switches (navigation clears the query string) and any view can be bookmarked.
+    """
     quarters, chains, parks, _ = options()
+    for key, valid, default in (("quarter", quarters, quarters[0]), ("chain", list(chains), ALL),
+                                ("park", list(parks), ALL)):
+        if key not in st.session_state or st.session_state[key] not in valid + [ALL]:
+            v = st.query_params.get(key)
+            v = v.upper() if (v and key == "quarter") else v
+            st.session_state[key] = v if v in valid else default
     with st.sidebar:
         st.markdown("#### 筛选")
-        st.selectbox("季度", quarters, key="quarter", bind="query-params",
-                     help="季末时点口径;默认最新季度。")
-        st.selectbox("产业链", [ALL] + list(chains), key="chain", bind="query-params",
+        st.selectbox("季度", quarters, key="quarter", help="季末时点口径;默认最新季度。")
+        st.selectbox("产业链", [ALL] + list(chains), key="chain",
                      format_func=lambda x: x if x == ALL else f"{x} {chains[x]}")
-        st.selectbox("园区", [ALL] + list(parks), key="park", bind="query-params",
+        st.selectbox("园区", [ALL] + list(parks), key="park",
                      format_func=lambda x: x if x == ALL else f"{x} {parks[x]}")
-    return current()
+    f = current()
+    for key, value in (("quarter", f.quarter), ("chain", f.chain_id), ("park", f.park_id)):
+        if value and st.query_params.get(key) != value:
+            st.query_params[key] = value
+        elif not value and key in st.query_params:
+            del st.query_params[key]
+    return f
 
 
 def set_scope(chain_id: str | None = None, park_id: str | None = None) -> None:

@@ -54,6 +54,8 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
     help_text = f"**口径**:{k.definition}\n\n来源表:{k.tables}"
     if h.target:
         help_text += f"\n\n**目标状态**:{TARGET_RULE}"
+    if chart_data is not None:
+        chart_data = [v for v in chart_data if v is not None] or None  # rates are undefined on an empty base
     with st.container(border=True):
         st.metric(k.label, h.text, delta=fmt_delta(k, h.value, h.prev), delta_description="环比",
                   delta_color="normal" if k.higher_is_better else "inverse", help=help_text,

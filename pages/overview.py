@@ -104,4 +104,4 @@ with a2:
             pl.col("enterprise_name").alias("企业"), pl.col("category").alias("类别"),
             pl.col("source").alias("来源"), pl.col("handler_unit_name").alias("承办单位"),
             pl.col("received_on").alias("收到日期"), pl.col("days_overdue").alias("超期天数")),
-            hide_index=True)
+            hide_index=True, column_config={"收到日期": st.column_config.DateColumn(format="YYYY-MM-DD")})

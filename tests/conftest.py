@@ -56,7 +56,10 @@ def scalar(con, sql: str, params=None):
 @pytest.fixture()
 def app(warehouse_path):
     """Factory: run a page (or the whole app) under AppTest with query params; no exception allowed."""
+    from streamlit import config as st_config
     from streamlit.testing.v1 import AppTest
+
+    st_config.set_option("client.showErrorDetails", "full")  # tests want the real message
 
     def run(page: str = "streamlit_app.py", expect_ok: bool = True, **query):
         at = AppTest.from_file(os.path.join(ROOT, page), default_timeout=120)
