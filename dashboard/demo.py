@@ -346,10 +346,11 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         """Make the number valid at as_of exactly `target` (scaled): revoke or add in the last batch."""
         target = max(1, int(round(target * scale)))
 
+        alive_at = alive_q(AS_OF_D)
+
         def valid(r):
             return r[3] <= AS_OF_D and (np.isnat(r[4]) or r[4] > AS_OF_D) and (np.isnat(r[5]) or r[5] > AS_OF_D) \
-                and alive_q(AS_OF_D)[r[0]]
-        alive_at = alive_q(AS_OF_D)
+                and alive_at[r[0]]
         cur = [r for r in rows if valid(r)]
         if len(cur) > target:
             # fail re-review / revoked in the latest quarter, oldest awards first
@@ -588,8 +589,7 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         arows.append((int(e), chain, park, source, meeting, cat[0], day, handler, transferred, due, resolved, sat))
 
     def chain_of(e):
-        cs = ec_c[ec_e == e]
-        return chain_ids[cs[0]] if len(cs) else None
+        return chain_ids[primary_chain[e]] if primary_chain[e] >= 0 else None
 
     # 吐槽大会: each collects 4–12 appeals (scaled) from firms of its chain/park
     for mid, c, p, day in tc:
@@ -653,7 +653,7 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
     pe = rng.choice(with_org, min(n_pair, len(with_org)), replace=False)
     prow = []
     for e in pe:
-        cs = ec_c[ec_e == e]
+        cs = [first_chain[e]] + ([second_chain[e]] if second[e] else [])
         c = chain_ids[cs[int(rng.integers(0, len(cs)))]]
         u = unit_ids[organ_units[int(rng.integers(0, len(organ_units)))]]
         start = D("2023-04-01") + np.timedelta64(int(rng.integers(0, 1200)), "D")
