@@ -115,6 +115,10 @@ def _extra_commands():
     import importlib.util
     mods = []
     for name in EXTRA_COMMAND_MODULES:
-        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is not None:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
             mods.append(importlib.import_module(name))
     return mods
