@@ -73,6 +73,7 @@ EXTRA_KPIS: list[KPI] = [
     KPI("avg_resolve_days", "平均办结天数", "天", "本季度内办结的诉求,办结日期减收到日期的平均天数。", "appeals",
         higher_is_better=False, group="诉求"),
     KPI("n_appeals_open", "未办结诉求", "件", "截至 Q 已收到但未办结的诉求件数。", "appeals", higher_is_better=False, group="诉求"),
+    KPI("n_pairing_units", "结对机关单位", "个", "有在结对(开始日期 ≤ Q 且未结束或结束日期 > Q)红联共建的机关单位数。", "pairings", group="共建"),
     KPI("n_pairing_activities", "本季共建活动", "次", "本季度内举办的红联共建活动次数(红领精英/红创人才/红联众创)。", "pairing_activities", group="共建"),
     KPI("n_pairing_activities_ytd", "年内累计共建活动", "次", "年初至 Q 的红联共建活动次数。", "pairing_activities", group="共建"),
     KPI("n_topic_meetings", "专题会议", "次", "本季度召开的产业链专题会议次数(与党建联席会议同步召开)。", "meetings", group="会议"),

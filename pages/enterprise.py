@@ -1,0 +1,195 @@
+"""企业档案:一家企业的基本信息、所在产业链与角色、荣誉、党建、第一书记、诉求、红联共建与链主培育计划。"""
+import polars as pl
+import streamlit as st
+
+from dashboard import drill, ui
+from dashboard.charts import appeals as ch
+from dashboard.db import WarehouseMissing, run_query
+
+
+def _date(col: str) -> pl.Expr:
+    return pl.col(col).dt.strftime("%Y-%m-%d").fill_null("—")
+
+
+def _pick(eid: str) -> None:
+    st.session_state["enterprise"] = eid
+    st.query_params["enterprise"] = eid
+
+
+def _clear() -> None:
+    st.session_state.pop("enterprise", None)
+    if "enterprise" in st.query_params:
+        del st.query_params["enterprise"]
+
+
+def _on_search_select() -> None:
+    rows = st.session_state.get("ent_search_table", {}).get("selection", {}).get("rows", [])
+    ids = st.session_state.get("_ent_search_ids", [])
+    if rows and rows[0] < len(ids):
+        _pick(ids[rows[0]])
+
+
+# The id comes from the URL (drill-down links, bookmarks) or, after navigation cleared the URL, the session.
+eid = st.query_params.get("enterprise") or st.session_state.get("enterprise")
+profile = None
+if eid:
+    try:
+        found = run_query("enterprise/profile", enterprise_id=str(eid))
+        profile = found.row(0, named=True) if found.height else None
+    except WarehouseMissing:
+        profile = None  # ui.page explains
+
+f = ui.page("企业档案", crumbs=[profile["name"]] if profile else None)
+
+# ------------------------------------------------------------------ search state
+if profile is None:
+    if eid:
+        st.warning(f"未找到企业编号 {eid},请重新检索。", icon=":material/search_off:")
+    st.caption(f"在{f.scope_label}范围内按企业名称或统一社会信用代码检索(最多显示 50 家);不输入时列出本范围链主、核心企业。"
+               "点击某行打开企业档案。")
+    term = st.text_input("企业名称或统一社会信用代码", key="ent_search_term", placeholder="输入关键字,如:科技、9144011…")
+    hits = run_query("enterprise/search", search=term.strip(), chain_id=f.chain_key, park_id=f.park_key)
+    if hits.is_empty():
+        ui.empty("未检索到企业")
+        st.stop()
+    st.session_state["_ent_search_ids"] = hits["enterprise_id"].to_list()
+    st.dataframe(hits.select(
+        pl.col("name").alias("企业名称"), pl.col("uscc").alias("统一社会信用代码"),
+        pl.col("chain_roles").alias("产业链 · 角色"), pl.col("park_name").fill_null("—").alias("园区"),
+        pl.col("street").alias("镇街"), pl.col("size").alias("规模"), pl.col("employees").alias("从业人员"),
+        pl.col("revenue_10k").alias("营业收入(万元)")),
+        hide_index=True, key="ent_search_table", on_select=_on_search_select, selection_mode="single-row",
+        height=min(38 + 35 * hits.height, 640),
+        column_config={"营业收入(万元)": st.column_config.NumberColumn(format="localized")})
+    st.stop()
+
+# ------------------------------------------------------------------ one enterprise
+eid = profile["enterprise_id"]
+_pick(eid)  # keep URL and session in step so the page reopens on this enterprise
+E = dict(enterprise_id=eid, quarter_end=f.quarter_end)
+chains = run_query("enterprise/chains", enterprise_id=eid)
+honors = run_query("enterprise/honors", **E)
+party = run_query("enterprise/party", **E)
+secs = run_query("enterprise/secretaries", **E)
+outcomes = run_query("enterprise/outcomes", **E)
+appeals = run_query("enterprise/appeals", **E)
+pairings = run_query("enterprise/pairings", **E)
+plans = run_query("enterprise/plans", enterprise_id=eid, year=f.quarter_end.year)
+
+closed = profile["closed_on"]
+operating = profile["founded_on"] <= f.quarter_end and (closed is None or closed > f.quarter_end)
+head_l, head_r = st.columns([4, 1], vertical_alignment="center")
+with head_l:
+    status = ":green-badge[在营]" if operating else f":red-badge[{'已注销' if closed else '未成立'}]"
+    st.markdown(f"### {profile['name']} {status}")
+    st.markdown(
+        f"统一社会信用代码 **{profile['uscc']}** · 园区 **{profile['park_name'] or '不在园区'}** · "
+        f"镇街 **{profile['street']}** · 规模 **{profile['size']}型** · 成立 **{profile['founded_on']}**"
+        + (f" · 注销 **{closed}**" if closed else ""))
+with head_r:
+    st.button("换一家企业", icon=":material/search:", on_click=_clear, key="ent_change", width="stretch")
+
+if chains.is_empty():
+    st.caption("未登记在重点产业链上。")
+else:
+    cols = st.columns([1, 2, 2, 2, 2], vertical_alignment="center")
+    cols[0].markdown("**所在产业链 · 角色**")
+    for i, r in enumerate(chains.iter_rows(named=True)):
+        cols[1 + i % 4].button(f"{r['chain_id']} {r['chain_name']} · {r['role']}", key=f"ent_chain_{r['chain_id']}",
+                               on_click=drill.request, args=("chain",), kwargs={"chain": r["chain_id"]},
+                               type="primary" if r["role"] == "链主" else "secondary",
+                               help="查看该产业链详情", width="stretch")
+
+n_valid = honors.filter(pl.col("status") == "有效").height
+n_open = appeals.filter(pl.col("status") != "已办结").height
+n_overdue = appeals.filter(pl.col("status") == "超期未办结").height
+last_party = party.filter(pl.col("is_surveyed")).tail(1)
+members = int(last_party["n_members"][0]) if last_party.height else 0
+m = st.columns(7)
+m[0].metric("从业人员", f"{profile['employees']:,} 人", border=True)
+m[1].metric("营业收入(万元)", f"{profile['revenue_10k']:,.0f}", border=True)
+m[2].metric("有效荣誉", f"{n_valid} 项", border=True,
+            help="季末 Q 仍有效的认定:认定日期 ≤ Q,且(无到期日或到期日 > Q),且(未撤销或撤销日期 > Q)。"
+                 f"共 {honors.height} 条认定记录(含已到期、已撤销)。")
+m[3].metric("党员人数", f"{members} 人", border=True, help="最近一次党建统计(≤ Q)的党员人数。")
+m[4].metric("在岗第一书记", f"{secs.filter(pl.col('is_active')).height} 人", border=True,
+            help=f"任职开始 ≤ Q 且未离任或离任日期 > Q。历任 {secs.height} 人。")
+m[5].metric("诉求", f"{appeals.height} 件", border=True,
+            help=f"收到日期 ≤ Q 的全部诉求;截至 Q 未办结 {n_open} 件,其中超期 {n_overdue} 件。")
+m[6].metric("红联共建在结对", f"{pairings.filter(pl.col('is_active')).height} 对", border=True,
+            help=f"开始日期 ≤ Q 且未结束或结束日期 > Q 的结对;历史结对 {pairings.height} 对。")
+
+# ------------------------------------------------------------------ honours, plans, secretary | party, pairings
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("荣誉认定")
+    if honors.is_empty():
+        st.caption("无认定记录。")
+    else:
+        st.dataframe(honors.select(
+            pl.col("honor").alias("认定"), pl.col("batch").alias("批次"), _date("awarded_on").alias("认定日期"),
+            _date("expires_on").alias("到期日期"), _date("revoked_on").alias("撤销日期"),
+            pl.col("status").alias(f"{f.quarter} 状态")), hide_index=True, key="ent_honors")
+    if not plans.is_empty():
+        st.subheader("链主培育计划")
+        st.dataframe(plans.select(
+            pl.col("year").alias("年度"), pl.col("chain_name").alias("产业链"),
+            pl.col("has_task_force").alias("工作专班"), pl.col("task_force_mode").fill_null("—").alias("专班方式"),
+            pl.col("has_party_plan").alias("党建规划"), pl.col("score").alias("评分"),
+            pl.col("fiscal_support_10k").alias("财政支持(万元)"), pl.col("land_mu").alias("用地(亩)"),
+            pl.col("n_projects").alias("项目"), pl.col("n_standards").alias("标准")),
+            hide_index=True, key="ent_plans",
+            column_config={"年度": st.column_config.NumberColumn(format="%d")})
+    st.subheader("第一书记")
+    if secs.is_empty():
+        st.caption("未派驻第一书记。")
+    else:
+        st.dataframe(secs.select(
+            pl.col("name").alias("姓名"), pl.col("source_unit_name").alias("派出单位"),
+            _date("started_on").alias("任职开始"), _date("ended_on").alias("离任"),
+            pl.col("is_active").replace_strict({True: "在岗", False: "已离任"}).alias("状态"),
+            pl.col("n_outcomes").alias("累计成效"), pl.col("n_cases").alias("典型案例")),
+            hide_index=True, key="ent_secs")
+        if not outcomes.is_empty():
+            st.markdown(f"**成效记录 · {outcomes.height} 条**")
+            st.dataframe(outcomes.select(
+                _date("occurred_on").alias("日期"), pl.col("kind").alias("类型"), pl.col("n").alias("数量"),
+                pl.col("title").alias("事项"), pl.col("is_case").replace_strict({True: "典型案例", False: ""})
+                .alias("典型案例"), pl.col("secretary_name").alias("第一书记")),
+                hide_index=True, key="ent_outcomes", height=min(38 + 35 * outcomes.height, 320))
+with right:
+    st.subheader("党建状况 · 近 12 个季度")
+    if not party["is_surveyed"].any():
+        st.caption("未纳入党建统计(从业人员 < 10 人的企业不在统计基数内)。")
+    else:
+        st.plotly_chart(ch.members_line(party, height=230), key="ent_members", config={"displayModeBar": False})
+        yn = {True: "有", False: "—"}
+        st.dataframe(party.reverse().select(
+            pl.col("quarter_label").alias("季度"), pl.col("org_type").alias("党组织"),
+            pl.col("n_members").alias("党员"), pl.col("n_new_members").alias("新发展"),
+            pl.col("has_liaison").replace_strict(yn).alias("指导员/联络员"),
+            pl.col("has_union").replace_strict(yn).alias("工会"),
+            pl.col("has_youth_league").replace_strict(yn).alias("团组织")),
+            hide_index=True, key="ent_party", height=260)
+
+    st.subheader("红联共建")
+    if pairings.is_empty():
+        st.caption("无红联共建结对。")
+    else:
+        st.dataframe(pairings.select(
+            pl.col("unit_name").alias("机关单位"), pl.col("chain_name").alias("产业链"),
+            _date("started_on").alias("开始"), _date("ended_on").alias("结束"),
+            pl.col("n_activities").alias("本季活动"), pl.col("n_activities_cum").alias("累计活动"),
+            _date("last_activity_on").alias("最近活动")), hide_index=True, key="ent_pairings")
+
+# ------------------------------------------------------------------ appeals
+st.subheader(f"诉求 · {appeals.height} 件(未办结 {n_open} 件,超期 {n_overdue} 件)")
+if appeals.is_empty():
+    st.caption("截至本季度末无诉求记录。")
+else:
+    st.dataframe(appeals.select(
+        _date("received_on").alias("收到日期"), pl.col("source").alias("来源"), pl.col("category").alias("类别"),
+        pl.col("handler_unit_name").alias("承办单位"), _date("due_on").alias("办理期限"),
+        _date("resolved_on").alias("办结日期"), pl.col("status").alias(f"{f.quarter} 状态"),
+        pl.col("satisfaction").cast(pl.Utf8).fill_null("—").alias("满意度"), pl.col("appeal_id").alias("诉求编号")),
+        hide_index=True, key="ent_appeals", height=min(38 + 35 * appeals.height, 420))
