@@ -94,10 +94,13 @@ def download_buttons(df, filename: str, key: str, sheet: str = "数据") -> None
 
 
 def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, height: int = 420,
-                     column_config: dict | None = None, search_cols: tuple[str, ...] = ("name", "uscc")) -> None:
+                     column_config: dict | None = None, search_cols: tuple[str, ...] = ("name", "uscc"),
+                     total: int | None = None, noun: str = "家") -> None:
     """A searchable, sortable enterprise list; clicking a row opens 企业档案; Excel/CSV downloads.
 
     `df` must hold `enterprise_id`; `columns` maps source column → Chinese header (in display order).
+    `total`: the full row count when `df` holds only the first rows of a longer list (said in the caption);
+    `noun`: what a row counts (家 / 人 / 条).
     """
     import polars as pl
 
@@ -112,7 +115,12 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
                 cond = cond | pl.col(c).cast(pl.Utf8).str.contains(q, literal=True)
         view = df.filter(cond)
     shown = view.select([pl.col(c).alias(h) for c, h in columns.items()])
-    st.caption(f"共 {view.height:,} 家(点击表头排序;点击某行查看企业档案)")
+    shown = shown.with_columns(pl.col(pl.Utf8).fill_null(""))  # "None" means nothing to a reader
+    if total is not None and total > df.height:
+        st.caption(f"共 {total:,} {noun},表格显示排序最前的 {df.height:,} {noun}"
+                   + (f",其中符合搜索的 {view.height:,} {noun}" if q else "") + "(点击表头排序;点击某行查看企业档案)")
+    else:
+        st.caption(f"共 {view.height:,} {noun}(点击表头排序;点击某行查看企业档案)")
     if view.is_empty():
         empty()
         return
@@ -123,6 +131,9 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
         if rows and rows[0] < len(ids):
             drill.request("enterprise", enterprise=ids[rows[0]])
 
+    cfg = {h: st.column_config.DateColumn(h, format="YYYY-MM-DD")
+           for h, dtype in shown.schema.items() if dtype in (pl.Date, pl.Datetime)}
+    cfg.update(column_config or {})
     st.dataframe(shown, hide_index=True, height=height, key=key, on_select=_open,
-                 selection_mode="single-row", column_config=column_config)
+                 selection_mode="single-row", column_config=cfg)
     download_buttons(shown, filename, key)
