@@ -222,6 +222,10 @@ _APP_IDLE_JS = """
     '[data-testid="stStatusWidget"] [data-testid^="stStatusWidgetRunning"]');
   if (running && running.getClientRects().length > 0) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
+  // lazily loaded elements (charts, metric sparklines) show a skeleton until their code has loaded
+  for (const sk of document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) {
+    if (sk.getClientRects().length > 0) return false;
+  }
   return true;
 }
 """

@@ -15,4 +15,5 @@ SAMPLES = {
     "year": 2026,
     "limit": 50,
     "metric": "n_enterprises",
+    "honor": "小巨人",
 }

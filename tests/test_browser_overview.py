@@ -9,8 +9,9 @@ def test_overview_renders_chinese_offline(page, streamlit_server, offsite_reques
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(streamlit_server + "/?quarter=2026Q3")
     wait_for_app(page)
-    page.get_by_text("企业与梯度培育").wait_for(timeout=30_000)
+    page.get_by_text("企业与梯度培育").wait_for(timeout=60_000)
     assert page.get_by_text("数据截至 2026-09-30 · 演示数据").count() >= 1
+    page.locator('[data-testid="stMetric"]').nth(13).wait_for(timeout=60_000)
     assert page.locator('[data-testid="stMetric"]').count() == 14
     assert page.locator(".js-plotly-plot").count() >= 6
     # the CJK font is really used for the text (no boxes): the browser has the glyphs
