@@ -3,12 +3,20 @@
 Connections are opened read-only and kept per warehouse *version* (resolved path + file identity),
 so a newly published file is picked up by the next call without a restart. Every call uses its own
 cursor. Results are cached with `st.cache_data`, keyed on (version, query name, params).
+
+Versioned publishing (dashboard.dataio): the warehouse path may be a symlink to
+<versions>/<id>.duckdb; an import builds a new file and repoints the link atomically. The path is
+resolved on every call, a reader never sees a half-written file, and connections to versions that
+are no longer current are closed only when idle (never under a running query).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +24,7 @@ import duckdb
 import polars as pl
 
 from . import queries
-from .paths import resolve_db
+from .paths import absolute_path, resolve_db
 
 
 class WarehouseMissing(RuntimeError):
@@ -36,18 +44,47 @@ class Version:
 
 
 _override: Path | None = None
+# A per-thread/-task override (see `reading`): e.g. the import preview computes KPIs on a candidate file.
+_reading: contextvars.ContextVar[Path | None] = contextvars.ContextVar("dashboard_db_reading", default=None)
 _lock = threading.Lock()
-_connections: dict[str, tuple[Version, duckdb.DuckDBPyConnection]] = {}
+# Connections of versions that are no longer current are closed only when no query runs on them and
+# they have been idle this long (a page run that started on the old version finishes on it).
+GRACE_S = 120.0
+
+
+@dataclass
+class _Held:
+    version: Version
+    con: duckdb.DuckDBPyConnection
+    active: int = 0            # queries running now (execute/run_query)
+    last_used: float = 0.0     # time.monotonic()
+
+
+_connections: dict[str, _Held] = {}
 
 
 def set_db_path(path: str | os.PathLike | None) -> None:
-    """Used by the CLI's --db: the process reads this file from now on."""
+    """Used by the CLI's --db: the process reads this file from now on.
+
+    The path is made absolute but a symlink is NOT resolved: an import publishes a new version by
+    repointing the link, and every query resolves it again."""
     global _override
-    _override = Path(path).resolve() if path else None
+    _override = absolute_path(path) if path else None
 
 
 def db_path() -> Path:
-    return _override or resolve_db()
+    return _reading.get() or _override or resolve_db()
+
+
+@contextlib.contextmanager
+def reading(path: str | os.PathLike):
+    """Within this block (this thread / task only) `db_path()` — so run_query, kpis.headline … —
+    reads `path`. Used to compute figures on a candidate warehouse before it is published."""
+    token = _reading.set(absolute_path(path))
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def current_version(path: Path | None = None) -> Version:
@@ -60,30 +97,77 @@ def current_version(path: Path | None = None) -> Version:
     return Version(str(real), st_.st_mtime_ns, st_.st_size, st_.st_ino)
 
 
-def connection(version: Version | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection for this version of the file (reopened when the file changes)."""
-    v = version or current_version()
+def _close(held: _Held) -> None:
+    try:
+        held.con.close()
+    except Exception:  # noqa: BLE001 - an old connection may already be unusable
+        pass
+
+
+def _sweep(now: float, keep: str) -> None:
+    """Close idle connections of other files (old versions, previews) after the grace period."""
+    for path in [p for p, h in _connections.items()
+                 if p != keep and h.active == 0 and now - h.last_used > GRACE_S]:
+        _close(_connections.pop(path))
+
+
+def _get(v: Version, acquire: bool) -> duckdb.DuckDBPyConnection:
+    with _lock:
+        now = time.monotonic()
+        held = _connections.get(v.path)
+        if not (held and held.version == v):
+            if held:
+                # Same path rewritten in place (not a versioned publish): DuckDB keeps serving the old
+                # instance until every connection to the path is closed, so it has to go now.
+                _close(held)
+            held = _Held(v, duckdb.connect(v.path, read_only=True))
+            _connections[v.path] = held
+        held.last_used = now
+        if acquire:
+            held.active += 1
+        _sweep(now, keep=v.path)
+        return held.con
+
+
+def _done(v: Version) -> None:
     with _lock:
         held = _connections.get(v.path)
-        if held and held[0] == v:
-            return held[1]
-        if held:
-            try:
-                held[1].close()
-            except Exception:  # noqa: BLE001 - an old connection may already be unusable
-                pass
-        con = duckdb.connect(v.path, read_only=True)
-        _connections[v.path] = (v, con)
-        return con
+        if held and held.version == v:
+            held.active = max(0, held.active - 1)
+            held.last_used = time.monotonic()
+
+
+def connection(version: Version | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for this version of the file (a new version gets a new connection;
+    connections of old versions are closed once idle for GRACE_S seconds)."""
+    return _get(version or current_version(), acquire=False)
+
+
+@contextlib.contextmanager
+def cursor(version: Version | None = None):
+    """A cursor on this version (default: the current one), counted as a running query while open."""
+    v = version or current_version()
+    cur = _get(v, acquire=True).cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+        _done(v)
+
+
+def release(path: str | os.PathLike) -> None:
+    """Close this process's idle connection to `path` (a candidate file about to be discarded)."""
+    real = str(Path(path).resolve())
+    with _lock:
+        held = _connections.get(real)
+        if held and held.active == 0:
+            _close(_connections.pop(real))
 
 
 def close_all() -> None:
     with _lock:
-        for _, con in _connections.values():
-            try:
-                con.close()
-            except Exception:  # noqa: BLE001
-                pass
+        for held in _connections.values():
+            _close(held)
         _connections.clear()
 
 
@@ -97,13 +181,15 @@ def execute(name: str, params: dict, version: Version | None = None) -> pl.DataF
     """Run a named query now (no cache)."""
     q = queries.load(name)
     queries.check_params(q, params)
-    cur = connection(version).cursor()
+    v = version or current_version()
+    cur = _get(v, acquire=True).cursor()
     try:
-        args = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+        args = {k: (list(x) if isinstance(x, tuple) else x) for k, x in params.items()}
         rel = cur.sql(q.sql, params=args) if args else cur.sql(q.sql)
         return rel.pl()
     finally:
         cur.close()
+        _done(v)
 
 
 def _cached_execute():
