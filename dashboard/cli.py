@@ -9,9 +9,8 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
-from .paths import resolve_db
+from .paths import absolute_path, resolve_db
 
 
 def _quiet_streamlit() -> None:
@@ -22,7 +21,7 @@ def _quiet_streamlit() -> None:
 
 def cmd_build_demo(args) -> int:
     from .warehouse import build_demo
-    out = Path(args.out).resolve() if args.out else resolve_db(args.db)
+    out = absolute_path(args.out) if args.out else resolve_db(args.db)  # a symlink stays a link
     print(f"生成演示数据(规模 ×{args.scale:g})→ {out}")
     info = build_demo(out, args.scale)
     print(f"完成:生成 {info['generate_s']:.1f} 秒,建库 {info['write_s']:.1f} 秒,"
