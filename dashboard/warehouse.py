@@ -54,7 +54,8 @@ def write_warehouse(out: Path, tables: dict[str, pl.DataFrame], meta: dict[str, 
     tmp = out.with_name(f".{out.name}.building-{os.getpid()}")
     for p in (tmp, Path(str(tmp) + ".wal")):
         p.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp), config={"enable_progress_bar": False})
+    con = duckdb.connect(str(tmp))
+    con.execute("SET enable_progress_bar = false")
     try:
         con.execute(build_sql("schema"))
         for name in RAW_TABLES:
