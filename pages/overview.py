@@ -95,13 +95,13 @@ with a2:
             pl.col("status").replace_strict(kpis.STATUS_WORD, default=pl.col("status")).alias("状态"))
         st.dataframe(view, hide_index=True, height=min(38 + 35 * view.height, 300),
                      column_config={"进度": st.column_config.ProgressColumn("进度", format="percent", min_value=0, max_value=1)})
-    overdue = run_query("overview/alerts_overdue", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
+    overdue = run_query("appeals/overdue", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
     st.markdown(f"**超期未办结诉求** · {overdue.height} 件(按超期天数排序,显示前 10 件)")
     if overdue.is_empty():
         st.success("无超期未办结诉求。")
     else:
         st.dataframe(overdue.head(10).select(
-            pl.col("enterprise_name").alias("企业"), pl.col("category").alias("类别"),
+            pl.col("name").alias("企业"), pl.col("category").alias("类别"),
             pl.col("source").alias("来源"), pl.col("handler_unit_name").alias("承办单位"),
             pl.col("received_on").alias("收到日期"), pl.col("days_overdue").alias("超期天数")),
             hide_index=True, column_config={"收到日期": st.column_config.DateColumn(format="YYYY-MM-DD")})

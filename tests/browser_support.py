@@ -29,19 +29,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = REPO_ROOT / "test-output"
 SCREENSHOT_DIR = OUTPUT_DIR / "screenshots"
 
-CHROMIUM_PATH = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Every host name resolves to nothing except the loopback address, so a
-    # stray outside URL fails fast (it is still seen by `offsite_requests`).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+# One definition of the browser and its network-off switches, shared with the product (PDF printing).
+# Every host name resolves to nothing except the loopback address, so a stray outside URL fails fast
+# (it is still seen by `offsite_requests`).
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+from dashboard.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 
 VIEWPORT = {"width": 1920, "height": 1080}
 LOCALE = "zh-CN"

@@ -3,7 +3,6 @@ kind) printed by headless Chromium with networking disabled. A4 landscape, one p
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -13,18 +12,8 @@ from pathlib import Path
 from . import layout as L
 from .svg import svg_chart
 
-CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-# Same network-off switches as the browser tests (copied, not imported: tests/ is not a package).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+from ..chromium import CHROMIUM_ARGS
+from ..chromium import CHROMIUM_PATH as CHROMIUM
 
 PAGE_W_MM, PAGE_H_MM = 297.0, 210.0
 SCALE = 0.86                      # 13.333 in → 11.47 in wide on the 11.69 in page
