@@ -1,0 +1,279 @@
+"""大屏: pure parts (URL options, rotation, tiles, chart builders, label layout) and the assembled frame
+checked against independent SQL over the raw tables; the page under AppTest (normal and data missing)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import polars as pl
+import pytest
+
+import independent
+from dashboard import bigscreen as bs
+from dashboard import kpis
+from dashboard.charts import screen
+
+Q = dt.date(2026, 9, 30)
+
+
+# ------------------------------------------------------------------------------------------- config
+def test_config_defaults_and_bad_values():
+    assert bs.config({}) == bs.Config("chain", 20, None, None)
+    c = bs.config({"rotate": "PARK", "interval": "7", "quarter": "2026q2", "start": "P03"})
+    assert (c.rotate, c.interval, c.quarter, c.start) == ("park", 7, "2026Q2", "P03")
+    assert bs.config({"rotate": "bogus", "interval": "abc"}) == bs.Config()
+    assert bs.config({"interval": "1"}).interval == 3            # clamped
+    assert bs.config({"interval": "999999"}).interval == 3600
+    assert bs.config({"interval": "3"}).tick == 30                # data re-read every 30 s at least
+
+
+def test_items_district_first_then_each_chain_or_park():
+    chains = pl.DataFrame({"chain_id": ["C02", "C01"], "name": ["乙", "甲"]})
+    parks = pl.DataFrame({"park_id": ["P01"], "name": ["园"]})
+    it = bs.items("chain", chains, parks)
+    assert [(i.kind, i.id) for i in it] == [("district", None), ("chain", "C01"), ("chain", "C02")]
+    assert (it[0].chain_key, it[0].park_key, it[1].chain_key, it[1].park_key) == ("*", "*", "C01", "*")
+    pk = bs.items("park", chains, parks)
+    assert [(i.kind, i.id, i.park_key) for i in pk] == [("district", None, "*"), ("park", "P01", "P01")]
+
+
+# ------------------------------------------------------------------------------------------- rotation
+def test_rotation_advances_wraps_and_ignores_stale_events():
+    state: dict = {}
+    r = bs.Rotation(state)
+    k0 = r.key
+    assert r.advance(3, expected_key=k0) and r.index(3) == 1
+    assert not r.advance(3, expected_key=k0)          # a repeated/late browser event must not skip an item
+    assert r.index(3) == 1
+    r.advance(3)
+    r.advance(3)
+    assert r.index(3) == 0                            # wraps to the district
+    assert set(state) == {"idx", "seq", "paused", "since", "n"}   # the state never grows
+
+
+def test_rotation_pause_blocks_and_resume_restarts_the_item():
+    r = bs.Rotation({})
+    key = r.key
+    r.toggle()
+    assert r.paused and r.key == key                  # pausing keeps the item (the bar holds)
+    assert not r.advance(14, expected_key=key) and not r.advance(14)
+    assert not r.overdue(3, now=r.s["since"] + 1000)  # paused: never overdue
+    r.toggle()
+    assert not r.paused and r.key != key              # resuming restarts the full interval
+    assert not r.overdue(20, now=r.s["since"] + 49) and r.overdue(20, now=r.s["since"] + 51)
+
+
+# ------------------------------------------------------------------------------------------- tiles
+def _head(key, value, prev, target=None):
+    return kpis.Headline(kpis.BY_KEY[key], value, prev, None, target)
+
+
+def test_tile_texts_and_deltas():
+    t = bs.tile(_head("n_enterprises", 44029, 43333))
+    assert (t["text"], t["unit"], t["value"], t["dec"]) == ("44,029", "家", 44029.0, 0)
+    assert t["delta"] == {"arrow": "▲", "text": "1.6%", "cls": "good"}
+    r = bs.tile(_head("org_coverage_rate", 0.58165, 0.5577,
+                      {"status": "黄", "progress": 0.671, "target_value": 0.63}))
+    assert (r["text"], r["unit"], r["dec"]) == ("58.2", "%", 1)
+    assert r["delta"]["text"] == "2.4 个百分点" and r["delta"]["cls"] == "good"
+    assert r["status"] == {"word": "关注", "cls": "warn", "text": "目标进度 67%"}
+    bad = bs.tile(_head("n_appeals_overdue", 12, 10))        # more overdue appeals is worse
+    assert bad["delta"]["arrow"] == "▲" and bad["delta"]["cls"] == "bad"
+    assert bs.tile(_head("n_secretaries", 5, 5))["delta"]["cls"] == "flat"
+    assert bs.tile(_head("n_lgsx", 8575, 8578))["delta"] == {"arrow": "▼", "text": "3 家", "cls": "bad"}
+    assert bs.tile(_head("n_xjr", None, None))["text"] == "—"
+
+
+# ------------------------------------------------------------------------------------------- builders
+def _rank_df():
+    return pl.DataFrame({"item_id": ["C01", "C02", "C03"], "item_name": ["甲链", "乙链", "丙链"],
+                         "n_enterprises": [10, 30, 20], "org_coverage_rate": [0.5, 0.6, None],
+                         "n_red": [0, 1, 0], "n_yellow": [1, 0, 0]})
+
+
+def test_ranking_orders_best_first_and_highlights_the_current_item():
+    o = screen.ranking(_rank_df(), "n_enterprises", "C03", side_metric="org_coverage_rate")
+    data = o["series"][0]["data"]
+    assert [d["id"] for d in data] == ["C02", "C03", "C01"]
+    assert [d["value"] for d in data] == [30, 20, 10]
+    assert o["yAxis"]["inverse"] is True
+    names = o["yAxis"]["data"]
+    assert "{cur|丙链}" in names[1] and "{nm|乙链}" in names[0] and "{red|●}" in names[0] and "{amber|●}" in names[2]
+    assert data[1]["itemStyle"]["shadowColor"] == screen.GOLD and data[0]["itemStyle"]["shadowColor"] == "transparent"
+    assert "60.0%" in data[0]["label"]["formatter"]
+    json.dumps(o)                                            # JSON-able as it is
+
+
+def test_px_is_a_browser_expression_scaled_to_the_viewport():
+    v = screen.px(16)
+    assert screen.is_js(v) and "innerWidth/1920" in v and "innerHeight/1080" in v and "16*" in v
+
+
+def test_trend_scales_rates_to_percent():
+    df = pl.DataFrame({"quarter_label": ["2026Q2", "2026Q3"], "n_enterprises": [5, 6],
+                       "org_coverage_rate": [0.5, 0.612], "work_coverage_rate": [0.7, None]})
+    o = screen.trend(df)
+    assert o["xAxis"]["data"] == ["26Q2", "26Q3"]
+    assert o["series"][0]["data"] == [5, 6]
+    assert o["series"][1]["data"] == [50.0, 61.2] and o["series"][2]["data"] == [70.0, None]
+
+
+def _parks_df():
+    return pl.DataFrame({"item_id": ["P01", "P02", "P13"], "item_name": ["广州科学城", "中新广州知识城", "广州国际生物岛"],
+                         "lon": [113.447, 113.495, 113.37], "lat": [23.168, 23.385, 23.066],
+                         "n_enterprises": [100, 0, 50], "org_coverage_rate": [0.6, None, 0.5]})
+
+
+def test_district_map_series_and_colour_range():
+    o = screen.district_map(_parks_df(), "org_coverage_rate", current_id="P13")
+    by_name = {s.get("name"): s for s in o["series"]}
+    assert [d["id"] for d in by_name["当前园区"]["data"]] == ["P13"]
+    assert [d["id"] for d in by_name["无企业"]["data"]] == ["P02"]
+    assert [d["id"] for d in by_name["组织覆盖率"]["data"]] == ["P01"]
+    assert by_name["组织覆盖率"]["data"][0]["value"] == [113.447, 23.168, 60.0, 100]
+    vm = o["visualMap"]
+    assert (vm["min"], vm["max"]) == (50.0, 60.0) and vm["dimension"] == 2
+    assert o["series"][vm["seriesIndex"]]["name"] == "组织覆盖率"
+    assert o["geo"][1]["map"] == screen.MAP_NAME
+    assert o["geo"][1]["regions"][0]["name"] == "黄埔区"
+    assert [d["name"] for d in by_name["halo"]["data"]] == ["广州国际生物岛", "广州科学城"]   # glow: parks with enterprises
+    # nothing animates continuously (no ripples / flying dots: each frame would repaint the layer)
+    assert {s["type"] for s in o["series"]} == {"scatter"}
+
+
+def test_simplified_geojson_is_small_and_keeps_the_districts():
+    import json as _json
+
+    from dashboard.paths import GEO_DIR
+    raw = _json.loads((GEO_DIR / "guangzhou.geojson").read_text(encoding="utf-8"))
+    small = bs.map_geojson()
+    names = {f["properties"]["name"] for f in small["features"]}
+    assert {"黄埔区", "海珠区", "天河区", "白云区", "增城区"} <= names
+    n_raw = sum(len(r) for f in raw["features"] for r in f["geometry"]["coordinates"])
+    n_small = sum(len(r) for f in small["features"] for r in f["geometry"]["coordinates"])
+    assert n_small < n_raw / 3
+    hp = [f for f in small["features"] if f["properties"]["name"] == "黄埔区"][0]
+    assert hp["id"] == "440112" and len(hp["geometry"]["coordinates"][0]) > 50
+    assert len(_json.dumps(small)) < 100_000
+
+
+def test_park_labels_do_not_overlap_on_the_real_parks(raw):
+    rows = raw.sql("SELECT park_id, name, lon, lat FROM parks ORDER BY park_id").fetchall()
+    pts = []
+    for pid, name, lon, lat in rows:
+        x, y = screen.project(lon, lat)
+        assert 0 <= x <= screen.MAP_DESIGN[0] and 0 <= y <= screen.MAP_DESIGN[1], name
+        pts.append({"id": pid, "x": x, "y": y, "r": 12, "w": len(name) * 14 + 40})
+    off = screen.place_labels(pts)
+    rects = []
+    for p in pts:
+        dx, dy = off[p["id"]]
+        cx, cy = p["x"] + dx, p["y"] + dy
+        rects.append((p["id"], cx - p["w"] / 2, cy - 22, cx + p["w"] / 2, cy + 22))
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            ox = min(a[3], b[3]) - max(a[1], b[1])
+            oy = min(a[4], b[4]) - max(a[2], b[2])
+            assert not (ox > 1 and oy > 1), f"labels of {a[0]} and {b[0]} overlap"
+
+
+def test_gauge_and_targets():
+    g = screen.gauge(0.9578, {"target_value": 0.96, "status": "绿"}, [("本季收到 · 件", "421", "#fff")])
+    assert g["series"][1]["data"][0]["value"] == 95.8
+    assert g["series"][2]["data"][0]["value"] == 96.0              # the target marker
+    texts = [c["style"]["text"] for grp in g["graphic"] for c in grp["children"] if c["type"] == "text"]
+    assert texts[0].startswith("{v|96%}") and "421" in texts[1]
+    df = pl.DataFrame({"metric": ["n_xjr", "org_coverage_rate"], "progress": [0.9, 0.5],
+                       "year_share": [0.75, 0.75], "status": ["绿", "红"]})
+    t = screen.target_bars(df)
+    assert t["yAxis"]["data"] == ["小巨人", "组织覆盖率"]
+    assert [d["value"] for d in t["series"][0]["data"]] == [90.0, 50.0]
+    assert t["series"][0]["markLine"]["data"] == [{"xAxis": 75.0}]
+    assert "滞后" in t["series"][0]["data"][1]["label"]["formatter"]
+
+
+def test_cases_html_escapes_and_rolls_only_when_long():
+    one = [{"date": "2026-09-01", "kind": "解决问题", "title": "<b>x</b>", "who": "第一书记 甲", "where": "乙"}]
+    h = bs.cases_html(one)
+    assert "&lt;b&gt;x&lt;/b&gt;" in h and "<b>x</b>" not in h and "bs-cases-roll" not in h
+    many = bs.cases_html(one * 5)
+    assert "bs-cases-roll" in many and many.count("bs-case'") == 10     # the list twice, for a seamless loop
+    assert "data-n='5'" in many
+    assert "暂无典型案例" in bs.cases_html([])
+
+
+# ------------------------------------------------------------------------------------------- frame vs raw SQL
+def _tile_texts(frame) -> dict:
+    return {t["label"]: t["text"] for t in frame["tiles"]}
+
+
+def _expected_text(label, v) -> str:
+    k = next(k for k in kpis.KPIS if k.label == label)
+    return f"{v * 100:.1f}" if k.is_rate else f"{int(v):,}"
+
+
+@pytest.mark.parametrize("chain", [None, "C02"])
+def test_frame_numbers_match_independent_sql(raw, warehouse_path, chain):
+    cfg = bs.Config()
+    from dashboard.db import run_query
+    all_items = bs.items("chain", run_query("shared/chains"), run_query("shared/parks"))
+    idx = 0 if chain is None else [i.id for i in all_items].index(chain)
+    f = bs.assemble(cfg, all_items[idx], idx, all_items)
+    assert f["quarter"] == "2026Q3" and f["n"] == 14 and f["idx"] == idx
+    ind = independent.kpis(raw, Q, chain)
+    for label, text in _tile_texts(f).items():
+        assert text == _expected_text(label, ind[label]), label
+    # chain ranking: 在营 enterprises per chain, straight from the raw tables
+    want = dict(raw.sql("""SELECT ec.chain_id, count(DISTINCT e.enterprise_id) FROM enterprises e
+        JOIN enterprise_chains ec USING (enterprise_id)
+        WHERE e.founded_on <= $q AND (e.closed_on IS NULL OR e.closed_on > $q) GROUP BY 1""",
+                        params={"q": Q}).fetchall())
+    got = {d["id"]: d["value"] for d in f["rank"]["series"][0]["data"]}
+    assert got == want
+    values = [d["value"] for d in f["rank"]["series"][0]["data"]]
+    assert values == sorted(values, reverse=True)
+    # gauge = cumulative closure rate of the scope
+    assert f["gauge"]["series"][1]["data"][0]["value"] == round(ind["诉求办结率"] * 100, 1)
+    # cases: typical cases (is_case) up to the quarter end, newest first, of the scope's enterprises
+    scope = "TRUE" if chain is None else \
+        "s.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $c)"
+    p = {"q": Q} if chain is None else {"q": Q, "c": chain}
+    want_cases = raw.sql(f"""SELECT o.title, o.occurred_on FROM secretary_outcomes o JOIN secretaries s USING (secretary_id)
+        WHERE o.is_case AND o.occurred_on <= $q AND {scope} ORDER BY o.occurred_on DESC, o.outcome_id LIMIT 12""",
+                         params=p).fetchall()
+    assert [(c["title"], c["date"]) for c in f["cases"]] == [(t, d.isoformat()) for t, d in want_cases]
+    assert len(f["cases"]) > 0
+    # map: one point per park, enterprises of the scope in each park
+    pts = [d for s in f["map"]["series"] if s["name"] != "halo" for d in s["data"]]
+    assert len(pts) == raw.sql("SELECT count(*) FROM parks").fetchall()[0][0]
+    chain_cond = "" if chain is None else "AND e.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $c)"
+    want_parks = dict(raw.sql(f"""SELECT park_id, count(*) FROM enterprises e WHERE park_id IS NOT NULL
+        AND e.founded_on <= $q AND (e.closed_on IS NULL OR e.closed_on > $q) {chain_cond} GROUP BY 1""",
+                              params=p).fetchall())
+    assert {d["id"]: d["value"][3] for d in pts if d["value"][3]} == want_parks
+
+
+# ------------------------------------------------------------------------------------------- the page
+def test_page_runs_and_starts_where_asked(app):
+    at = app("pages/bigscreen.py", interval="5")
+    comps = at.get("bidi_component")
+    assert len(comps) == 6                                     # header/KPIs + 5 charts
+    top = json.loads(comps[0].proto.json)
+    assert top["scope"] == "黄埔区 · 全区" and top["idx"] == 0 and top["n"] == 14 and top["interval"] == 5
+    assert [t["key"] for t in top["tiles"]] == bs.TILE_KEYS
+    at2 = app("pages/bigscreen.py", start="C03", rotate="chain")
+    top2 = json.loads(at2.get("bidi_component")[0].proto.json)
+    assert top2["idx"] == 3 and top2["scope"] == "半导体和集成电路"
+    at3 = app("pages/bigscreen.py", rotate="park", start="P13")
+    top3 = json.loads(at3.get("bidi_component")[0].proto.json)
+    assert top3["mode"] == "园区轮播" and top3["scope"] == "广州国际生物岛" and top3["n"] == 14
+
+
+def test_page_shows_a_dignified_waiting_screen_without_data(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "missing.duckdb"))
+    at = app("pages/bigscreen.py")
+    bodies = [h.proto.body for h in at.get("html")]
+    assert any("数据更新中,请稍候" in b for b in bodies)
+    assert not at.get("bidi_component")
+    assert not re.search(r"Traceback|Error", " ".join(b for b in bodies if "bs-wait" in b))

@@ -1,0 +1,211 @@
+"""大屏 in a real Chromium against a real server: fits 1080p and 4K exactly, every chart drawn, KPI numbers
+equal the `kpis` CLI (and independent SQL), rotation advances, pause/resume, nothing leaves the machine,
+and a newly published warehouse (or a missing one) is handled without a page reload."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+
+import pytest
+
+import independent
+from browser_support import StreamlitServer, app_exceptions, screenshot
+
+Q = dt.date(2026, 9, 30)
+N_CHARTS = 5
+
+# Every ECharts container has a canvas of non-zero size whose pixels are not all one colour.
+CHARTS_JS = """
+() => Array.from(document.querySelectorAll('.echarts-container')).map((box) => {
+  const cs = Array.from(box.querySelectorAll('canvas'));
+  let best = {w: 0, h: 0, colours: 0};
+  for (const c of cs) {
+    if (!c.width || !c.height) continue;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    const step = Math.max(4, Math.floor(d.length / 4 / 3000) * 4);
+    for (let i = 0; i < d.length && seen.size < 50; i += step) seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2] + ',' + d[i+3]);
+    if (seen.size > best.colours) best = {w: c.width, h: c.height, colours: seen.size};
+  }
+  return best;
+})
+"""
+# Cheap version for polling: each chart's canvases scaled down to 48×48.
+ALL_DRAWN_JS = """
+(n) => {
+  const boxes = Array.from(document.querySelectorAll('.echarts-container'));
+  if (boxes.length < n) return false;
+  const t = document.createElement('canvas'); t.width = 48; t.height = 48;
+  const x = t.getContext('2d', {willReadFrequently: true});
+  return boxes.every(b => Array.from(b.querySelectorAll('canvas')).some(c => {
+    if (!c.width || !c.height) return false;
+    x.clearRect(0, 0, 48, 48); x.drawImage(c, 0, 0, 48, 48);
+    const d = x.getImageData(0, 0, 48, 48).data, seen = new Set();
+    for (let i = 0; i < d.length; i += 4) { seen.add(d[i] + ',' + d[i+1] + ',' + d[i+2] + ',' + d[i+3]); if (seen.size > 3) return true; }
+    return false;
+  }));
+}
+"""
+
+FIT_JS = """
+() => {
+  const q = (s) => document.querySelector(s);
+  const main = q('[data-testid="stMain"]'), block = q('[data-testid="stMainBlockContainer"]');
+  const vis = (s) => Array.from(document.querySelectorAll(s)).some(e => e.getClientRects().length > 0
+      && getComputedStyle(e).display !== 'none' && getComputedStyle(e).visibility !== 'hidden');
+  const rect = (e) => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+  return {
+    doc: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+    body: [document.body.scrollWidth, document.body.scrollHeight],
+    main: [main.scrollWidth, main.scrollHeight, main.clientWidth, main.clientHeight],
+    block: [block.scrollWidth, block.scrollHeight, block.clientWidth, block.clientHeight],
+    chrome: ['[data-testid="stSidebar"]', '[data-testid="stHeader"]', 'header', '[data-testid="stToolbar"]',
+             'footer', '[data-testid="stDecoration"]'].filter(vis),
+    panels: Array.from(document.querySelectorAll('[class*="st-key-bsp-"], .bs-scope, .bs-kpi, .bs-head'))
+      .map(e => [e.className.split(' ').find(c => c.startsWith('st-key-') || c.startsWith('bs-')), ...rect(e)]),
+    overflowing: Array.from(document.querySelectorAll('.bs-kpi-v, .bs-kpi-l, .bs-kpi-d, .bs-kpi-s, .bs-scope-n, .bs-ptitle'))
+      .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className),
+    // every line of a KPI tile / the scope card lies inside the box that clips it
+    numbers_out: Array.from(document.querySelectorAll('.bs-kpi, .bs-scope')).flatMap(t => {
+      const a = t.getBoundingClientRect();
+      return Array.from(t.querySelectorAll('.bs-kpi-l, .bs-kpi-n, .bs-kpi-u, .bs-kpi-d, .bs-kpi-s, .bs-scope-k, .bs-scope-n, .bs-scope-row, .bs-dots'))
+        .filter(e => { const r = e.getBoundingClientRect();
+                       return r.left < a.left - 0.5 || r.right > a.right + 0.5 || r.top < a.top - 0.5 || r.bottom > a.bottom + 0.5; })
+        .map(e => (t.dataset.kpi || 'scope') + ':' + e.className);
+    }),
+  };
+}
+"""
+
+
+def _open(page, url: str, size: tuple[int, int]) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(url)
+    page.wait_for_selector(".bs-kpis[data-settled='1']", timeout=60_000)
+    page.wait_for_function(ALL_DRAWN_JS, arg=N_CHARTS, timeout=60_000, polling=250)
+
+
+def _tiles(page) -> dict:
+    page.wait_for_selector(".bs-kpis[data-settled='1']", timeout=30_000)
+    return {e.get_attribute("data-kpi"): e.locator(".bs-kpi-n").inner_text() for e in page.locator(".bs-kpi").all()}
+
+
+def _cli_kpis(capsys, chain: str | None = None) -> dict:
+    from dashboard import cli
+    capsys.readouterr()
+    assert cli.main(["kpis", "--quarter", "2026Q3", "--json"] + (["--chain", chain] if chain else [])) == 0
+    return json.loads(capsys.readouterr().out)["kpis"]
+
+
+def _expected(values: dict) -> dict:
+    from dashboard import bigscreen as bs
+    from dashboard import kpis
+    out = {}
+    for key in bs.TILE_KEYS:
+        k = kpis.BY_KEY[key]
+        v = values[k.label]
+        out[key] = f"{v * 100:.1f}" if k.is_rate else f"{int(v):,}"
+    return out
+
+
+def _assert_fits(page, w: int, h: int) -> None:
+    m = page.evaluate(FIT_JS)
+    assert m["doc"] == [w, h] and m["body"][0] <= w and m["body"][1] <= h, m
+    assert m["main"] == [w, h, w, h], m                       # Streamlit's scroll container does not scroll
+    assert m["block"][1] <= m["block"][3] and m["block"][0] <= m["block"][2], m
+    assert m["chrome"] == [], m["chrome"]
+    assert m["overflowing"] == [], m["overflowing"]            # no number or title is cut off
+    assert m["numbers_out"] == [], m["numbers_out"]
+    boxes = m["panels"]
+    for name, l, t, r, b in boxes:
+        assert -1 <= l and r <= w + 1 and -1 <= t and b <= h + 1, (name, l, t, r, b)
+    for i, a in enumerate(boxes):                              # panels and tiles do not overlap
+        for bb in boxes[i + 1:]:
+            ox = min(a[3], bb[3]) - max(a[1], bb[1])
+            oy = min(a[4], bb[4]) - max(a[2], bb[2])
+            assert not (ox > 2 and oy > 2), (a, bb)
+
+
+@pytest.mark.parametrize("size,shot", [((1920, 1080), "bigscreen-1080"), ((3840, 2160), "bigscreen-4k")])
+def test_fits_the_screen_with_every_chart_drawn_and_cli_numbers(page, streamlit_server, offsite_requests,
+                                                                  capsys, size, shot):
+    _open(page, f"{streamlit_server}/bigscreen?interval=600", size)
+    _assert_fits(page, *size)
+    charts = page.evaluate(CHARTS_JS)
+    assert len(charts) == N_CHARTS and all(c["w"] > 0 and c["h"] > 0 and c["colours"] > 3 for c in charts), charts
+    assert page.inner_text(".bs-title") == "链长制 · 党建引领监测驾驶舱"
+    assert "数据截至 2026-09-30 · 2026Q3" in page.inner_text(".bs-asof")
+    assert page.inner_text(".bs-scope-n") == "黄埔区 · 全区" and page.inner_text(".bs-scope-i") == "1 / 14"
+    assert _tiles(page) == _expected(_cli_kpis(capsys))
+    assert app_exceptions(page) == []
+    clock = page.inner_text(".bs-clock")                         # the clock ticks in the browser
+    page.wait_for_function("(c) => document.querySelector('.bs-clock').textContent !== c", arg=clock,
+                           timeout=5_000)
+    screenshot(page, shot)
+
+
+def test_rotation_advances_to_the_next_chain_and_pauses(page, streamlit_server, offsite_requests, capsys, raw):
+    _open(page, f"{streamlit_server}/bigscreen?interval=3", (1920, 1080))
+    first_chain = raw.sql("SELECT chain_id, name FROM chains ORDER BY chain_id LIMIT 1").fetchall()[0]
+    page.wait_for_function("() => document.querySelector('.bs-scope-i').textContent === '2 / 14'", timeout=15_000)
+    assert page.inner_text(".bs-scope-n") == first_chain[1]
+    page.wait_for_function(ALL_DRAWN_JS, arg=N_CHARTS, timeout=30_000, polling=250)
+    tiles = _tiles(page)
+    assert tiles == _expected(_cli_kpis(capsys, first_chain[0]))
+    ind = independent.kpis(raw, Q, first_chain[0])               # and straight from the raw tables
+    assert tiles["n_enterprises"] == f"{ind['企业数']:,}" and tiles["n_xjr"] == f"{ind['小巨人']:,}"
+    assert tiles["org_coverage_rate"] == f"{ind['组织覆盖率'] * 100:.1f}"
+    _assert_fits(page, 1920, 1080)
+    screenshot(page, "bigscreen-chain")
+
+    # the space bar pauses: a badge shows and the item stays beyond the interval
+    page.keyboard.press("Space")
+    page.wait_for_selector(".bs-top.bs-paused .bs-badge", state="visible", timeout=5_000)
+    assert page.inner_text(".bs-badge") == "已暂停"
+    held = page.inner_text(".bs-scope-i")
+    page.wait_for_timeout(4_500)
+    assert page.inner_text(".bs-scope-i") == held and page.locator(".bs-top.bs-paused").count() == 1
+    # a click resumes, and the rotation goes on
+    page.mouse.click(960, 700)
+    page.wait_for_selector(".bs-top:not(.bs-paused)", timeout=5_000)
+    nxt = f"{int(held.split('/')[0]) + 1} / 14"
+    page.wait_for_function(f"() => document.querySelector('.bs-scope-i').textContent === '{nxt}'", timeout=15_000)
+    assert app_exceptions(page) == []
+
+
+def test_new_warehouse_version_shows_without_reload_and_missing_data_is_dignified(page, warehouse_path,
+                                                                                  offsite_requests, tmp_path):
+    import duckdb
+    live = tmp_path / "live.duckdb"
+    newer = tmp_path / "newer.duckdb"
+    shutil.copy(warehouse_path, live)
+    shutil.copy(warehouse_path, newer)
+    con = duckdb.connect(str(newer))
+    con.sql("UPDATE meta SET value = '2026-10-15' WHERE key = 'as_of'")
+    con.close()
+    server = StreamlitServer("streamlit_app.py", env={"DASHBOARD_DB": str(live)})
+    url = server.start(timeout=60)
+    try:
+        _open(page, f"{url}/bigscreen?interval=3", (1920, 1080))
+        assert "2026-09-30" in page.inner_text(".bs-asof")
+        page.evaluate("window.__sameDocument = true")            # gone if the page reloads
+        os.replace(newer, live)                                  # publish a new version under the running server
+        t0 = time.monotonic()
+        page.wait_for_function("() => document.querySelector('.bs-asof').textContent.includes('2026-10-15')",
+                               timeout=20_000, polling=200)
+        assert time.monotonic() - t0 < 60
+        assert page.evaluate("window.__sameDocument === true")
+        # the file disappears: the last frame stays with a badge, no error, then it recovers
+        moved = tmp_path / "away.duckdb"
+        os.replace(live, moved)
+        page.wait_for_selector(".bs-stale", timeout=20_000)
+        assert "数据更新中,请稍候" in page.inner_text(".bs-stale")
+        assert page.locator(".bs-kpi").count() == 7 and app_exceptions(page) == []
+        os.replace(moved, live)
+        page.wait_for_selector(".bs-stale", state="detached", timeout=20_000)
+        assert page.evaluate("window.__sameDocument === true") and app_exceptions(page) == []
+    finally:
+        server.stop()
