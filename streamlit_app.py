@@ -21,9 +21,12 @@ if page.url_path != "bigscreen":
     try:
         f = filters.sidebar()
     except WarehouseMissing as e:
-        st.error(str(e))
-        st.stop()
-    if pending:
+        if page.url_path != "data":      # the first import is made from 数据管理
+            st.error(str(e))
+            st.page_link("views/data_admin.py", label="前往 数据管理 导入数据", icon=":material/database:")
+            st.stop()
+        f = None
+    if pending and f is not None:
         target, extra = pending
         st.switch_page(target, query_params=f.params(**extra))
 page.run()

@@ -1,6 +1,6 @@
 """大屏 (large-screen cockpit): URL options, rotation state, frame assembly, and its HTML/CSS/JS.
 
-The page (pages/bigscreen.py) is thin: it reads `Config` from the URL, keeps one `Rotation` in session
+The page (views/bigscreen.py) is thin: it reads `Config` from the URL, keeps one `Rotation` in session
 state, asks `assemble()` for the frame of the current item (all numbers and chart options, from named
 queries only) and draws it. Rotation is driven by a timer in the browser (the `bigscreen_top` component
 sends `advance` after `interval` seconds, or `toggle` on a click / the space bar); a fragment tick re-reads

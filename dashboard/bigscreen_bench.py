@@ -26,18 +26,7 @@ from pathlib import Path
 
 from .paths import ROOT
 
-CHROMIUM_PATH = "/usr/bin/chromium"
-# Same as tests/browser_support.CHROMIUM_ARGS (copied: the package does not import tests).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+from .chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 VIEWPORT = {"width": 1920, "height": 1080}
 N_CHARTS = 5            # ranking, trend, map, gauge, targets
 

@@ -11,11 +11,11 @@ import streamlit as st
 from .filters import ALL
 
 PAGES = {
-    "overview": "pages/overview.py", "chain": "pages/chain.py", "park": "pages/park.py",
-    "cultivation": "pages/cultivation.py", "coverage": "pages/coverage.py",
-    "secretary": "pages/secretary.py", "appeals": "pages/appeals.py", "pairing": "pages/pairing.py",
-    "chain_master": "pages/chain_master.py", "enterprise": "pages/enterprise.py",
-    "definitions": "pages/definitions.py",
+    "overview": "views/overview.py", "chain": "views/chain.py", "park": "views/park.py",
+    "cultivation": "views/cultivation.py", "coverage": "views/coverage.py",
+    "secretary": "views/secretary.py", "appeals": "views/appeals.py", "pairing": "views/pairing.py",
+    "chain_master": "views/chain_master.py", "enterprise": "views/enterprise.py",
+    "definitions": "views/definitions.py",
 }
 KEY = "_drill"
 

@@ -7,20 +7,20 @@ from __future__ import annotations
 from .paths import ROOT
 
 PAGES: list[tuple[str, str, str, str, str]] = [
-    ("驾驶舱", "pages/overview.py", "总览", ":material/dashboard:", "overview"),
-    ("驾驶舱", "pages/bigscreen.py", "大屏", ":material/tv:", "bigscreen"),
-    ("专题分析", "pages/chain.py", "产业链", ":material/account_tree:", "chain"),
-    ("专题分析", "pages/park.py", "园区", ":material/map:", "park"),
-    ("专题分析", "pages/cultivation.py", "企业培育", ":material/trending_up:", "cultivation"),
-    ("专题分析", "pages/coverage.py", "两个覆盖", ":material/flag:", "coverage"),
-    ("专题分析", "pages/secretary.py", "第一书记", ":material/badge:", "secretary"),
-    ("专题分析", "pages/appeals.py", "诉求办理", ":material/forum:", "appeals"),
-    ("专题分析", "pages/pairing.py", "红联共建", ":material/handshake:", "pairing"),
-    ("专题分析", "pages/chain_master.py", "链主", ":material/workspace_premium:", "chain-master"),
-    ("专题分析", "pages/enterprise.py", "企业档案", ":material/apartment:", "enterprise"),
-    ("工具", "pages/report.py", "汇报材料", ":material/slideshow:", "report"),
-    ("工具", "pages/data_admin.py", "数据管理", ":material/database:", "data"),
-    ("工具", "pages/definitions.py", "指标口径", ":material/menu_book:", "definitions"),
+    ("驾驶舱", "views/overview.py", "总览", ":material/dashboard:", "overview"),
+    ("驾驶舱", "views/bigscreen.py", "大屏", ":material/tv:", "bigscreen"),
+    ("专题分析", "views/chain.py", "产业链", ":material/account_tree:", "chain"),
+    ("专题分析", "views/park.py", "园区", ":material/map:", "park"),
+    ("专题分析", "views/cultivation.py", "企业培育", ":material/trending_up:", "cultivation"),
+    ("专题分析", "views/coverage.py", "两个覆盖", ":material/flag:", "coverage"),
+    ("专题分析", "views/secretary.py", "第一书记", ":material/badge:", "secretary"),
+    ("专题分析", "views/appeals.py", "诉求办理", ":material/forum:", "appeals"),
+    ("专题分析", "views/pairing.py", "红联共建", ":material/handshake:", "pairing"),
+    ("专题分析", "views/chain_master.py", "链主", ":material/workspace_premium:", "chain-master"),
+    ("专题分析", "views/enterprise.py", "企业档案", ":material/apartment:", "enterprise"),
+    ("工具", "views/report.py", "汇报材料", ":material/slideshow:", "report"),
+    ("工具", "views/data_admin.py", "数据管理", ":material/database:", "data"),
+    ("工具", "views/definitions.py", "指标口径", ":material/menu_book:", "definitions"),
 ]
 
 

@@ -292,3 +292,10 @@ def screenshot(page, name: str, *, full_height: bool = False, max_height: int = 
     finally:
         page.set_viewport_size(original)
     return path
+
+
+def open_page(page, base: str, path: str) -> None:
+    """Open an app URL (e.g. '/appeals?chain=C02') and wait until the shell with its filters has run."""
+    page.goto(base + path)
+    wait_for_app(page)
+    page.get_by_text("筛选", exact=True).first.wait_for(timeout=30_000)

@@ -256,23 +256,23 @@ def test_frame_numbers_match_independent_sql(raw, warehouse_path, chain):
 
 # ------------------------------------------------------------------------------------------- the page
 def test_page_runs_and_starts_where_asked(app):
-    at = app("pages/bigscreen.py", interval="5")
+    at = app("views/bigscreen.py", interval="5")
     comps = at.get("bidi_component")
     assert len(comps) == 6                                     # header/KPIs + 5 charts
     top = json.loads(comps[0].proto.json)
     assert top["scope"] == "黄埔区 · 全区" and top["idx"] == 0 and top["n"] == 14 and top["interval"] == 5
     assert [t["key"] for t in top["tiles"]] == bs.TILE_KEYS
-    at2 = app("pages/bigscreen.py", start="C03", rotate="chain")
+    at2 = app("views/bigscreen.py", start="C03", rotate="chain")
     top2 = json.loads(at2.get("bidi_component")[0].proto.json)
     assert top2["idx"] == 3 and top2["scope"] == "半导体和集成电路"
-    at3 = app("pages/bigscreen.py", rotate="park", start="P13")
+    at3 = app("views/bigscreen.py", rotate="park", start="P13")
     top3 = json.loads(at3.get("bidi_component")[0].proto.json)
     assert top3["mode"] == "园区轮播" and top3["scope"] == "广州国际生物岛" and top3["n"] == 14
 
 
 def test_page_shows_a_dignified_waiting_screen_without_data(app, monkeypatch, tmp_path):
     monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "missing.duckdb"))
-    at = app("pages/bigscreen.py")
+    at = app("views/bigscreen.py")
     bodies = [h.proto.body for h in at.get("html")]
     assert any("数据更新中,请稍候" in b for b in bodies)
     assert not at.get("bidi_component")

@@ -33,3 +33,17 @@ def test_filters_live_in_the_url(page, streamlit_server, offsite_requests):
     page.get_by_role("link", name="总览").first.click()
     wait_for_app(page)
     assert "chain=C08" in page.url
+
+
+@pytest.mark.browser
+def test_a_bookmark_is_the_first_request_after_a_server_start(page, warehouse_path, offsite_requests):
+    """A shared link opened before anyone visited '/' still goes through the router (filters, layout)."""
+    from browser_support import StreamlitServer
+    with StreamlitServer(env={"DASHBOARD_DB": warehouse_path}) as server:
+        page.goto(server.url + "/chain?quarter=2025Q4&chain=C05")
+        wait_for_app(page)
+        page.get_by_text("筛选", exact=True).first.wait_for(timeout=60_000)
+        page.get_by_text("新材料").first.wait_for(timeout=60_000)
+        assert "chain=C05" in page.url and "quarter=2025Q4" in page.url
+        nav = " ".join(page.locator('[data-testid="stSidebarNav"]').all_inner_texts())
+        assert "产业链" in nav and "streamlit app" not in nav.lower()   # our navigation, not a file listing

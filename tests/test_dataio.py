@@ -401,7 +401,7 @@ def _page(small_db, monkeypatch, state: dict | None = None):
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("DASHBOARD_DB", str(small_db))
     db.set_db_path(None)
-    at = AppTest.from_file(str(ROOT / "pages" / "data_admin.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "views" / "data_admin.py"), default_timeout=120)
     for k, v in (state or {}).items():
         at.session_state[k] = v
     at.run()

@@ -7,7 +7,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from browser_support import app_exceptions, wait_for_app
+from browser_support import app_exceptions, wait_for_app, open_page
 from dashboard import export
 from dashboard.db import run_query
 
@@ -23,19 +23,7 @@ RAW_OVERDUE = """SELECT a.appeal_id, e.name, CAST($q - a.due_on AS INTEGER) AS d
     ORDER BY days DESC, a.appeal_id"""
 
 
-_warmed: set = set()
-
-
-def _open(page, base: str, path: str) -> None:
-    """Open a page by URL. The shell (st.navigation) must have run once on this server: before that,
-    Streamlit serves /<page> straight from pages/ without the router (a pages-directory relic)."""
-    if base not in _warmed:
-        page.goto(base + "/")
-        wait_for_app(page)
-        _warmed.add(base)
-    page.goto(base + path)
-    wait_for_app(page)
-    page.get_by_text("筛选", exact=True).first.wait_for(timeout=30_000)   # the shell with its filters ran
+_open = open_page
 
 
 @pytest.fixture()

@@ -4,28 +4,16 @@ import json
 
 import pytest
 
-from browser_support import app_exceptions, screenshot, wait_for_app
+from browser_support import app_exceptions, screenshot, wait_for_app, open_page
 
 Q = dt.date(2026, 9, 30)
 QS = dt.date(2026, 7, 1)
 SCOPES = [{}, {"chain": "C02"}, {"park": "P01"}]
 IDS = ["district", "chain-C02", "park-P01"]
-PAGE = "pages/appeals.py"
+PAGE = "views/appeals.py"
 
 
-_warmed: set = set()
-
-
-def _open(page, base: str, path: str) -> None:
-    """Open a page by URL. The shell (st.navigation) must have run once on this server: before that,
-    Streamlit serves /<page> straight from pages/ without the router (a pages-directory relic)."""
-    if base not in _warmed:
-        page.goto(base + "/")
-        wait_for_app(page)
-        _warmed.add(base)
-    page.goto(base + path)
-    wait_for_app(page)
-    page.get_by_text("筛选", exact=True).first.wait_for(timeout=30_000)   # the shell with its filters ran
+_open = open_page
 
 # appeals / meetings belong to the chain and park they were registered with
 SCOPE_SQL = "(CAST($c AS VARCHAR) IS NULL OR {t}.chain_id = $c) AND (CAST($p AS VARCHAR) IS NULL OR {t}.park_id = $p)"

@@ -50,7 +50,7 @@ def _metrics(at) -> dict:
 
 
 def test_district_table_equals_raw_tables(app, raw):
-    at = app("pages/chain.py", quarter="2026Q3")
+    at = app("views/chain.py", quarter="2026Q3")
     assert [t.value for t in at.title] == ["产业链"]
     df = at.dataframe[0].value
     assert len(df) == 13
@@ -79,7 +79,7 @@ def test_district_table_equals_raw_tables(app, raw):
 
 
 def test_chain_view_c02_equals_raw_tables(app, raw):
-    at = app("pages/chain.py", quarter="2026Q3", chain="C02")
+    at = app("views/chain.py", quarter="2026Q3", chain="C02")
     md = _md(at)
     assert "C02 生物医药及高端医疗器械" in md
     m = _metrics(at)
@@ -111,12 +111,12 @@ def test_chain_view_c02_equals_raw_tables(app, raw):
 
 
 def test_chain_view_parks_chart_and_chain_x_park(app, raw):
-    at = app("pages/chain.py", quarter="2026Q3", chain="C02", park="P01")
+    at = app("views/chain.py", quarter="2026Q3", chain="C02", park="P01")
     m = _metrics(at)
     assert m["企业数"] == f"{_n_chain_enterprises(raw, 'C02', 'P01'):,} 家"
     total, overdue = _open_appeals(raw, "C02", "P01")
     assert f"共 **{total}** 件未办结" in _md(at)
-    at = app("pages/chain.py", quarter="2026Q3", chain="C02")
+    at = app("views/chain.py", quarter="2026Q3", chain="C02")
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     bar = next(f["data"][0] for f in figs if "园区外" in (f["data"][0].get("y") or []))
     shown = dict(zip(bar["customdata"], bar["x"]))

@@ -13,7 +13,7 @@ def _metrics(at) -> list[tuple[str, str]]:
 
 
 def test_district_view_equals_raw_tables(app, raw):
-    at = app("pages/chain_master.py", quarter="2026Q3")
+    at = app("views/chain_master.py", quarter="2026Q3")
     assert [t.value for t in at.title] == ["链主"]
     m = dict(_metrics(at))
     n = scalar(raw, f"SELECT count(*) FROM ({MASTERS})")
@@ -41,7 +41,7 @@ def test_district_view_equals_raw_tables(app, raw):
 
 
 def test_chain_view_c02_equals_raw_tables(app, raw):
-    at = app("pages/chain_master.py", quarter="2026Q3", chain="C02")
+    at = app("views/chain_master.py", quarter="2026Q3", chain="C02")
     md = "\n".join(x.value for x in at.markdown)
     rows = raw.sql("""SELECT e.name, p.fiscal_support_10k, p.task_force_mode, p.has_party_plan, p.n_standards
                       FROM chain_master_plans p JOIN enterprises e USING (enterprise_id)
@@ -61,12 +61,12 @@ def test_chain_view_c02_equals_raw_tables(app, raw):
 
 
 def test_earlier_quarter_uses_that_year(app, raw):
-    at = app("pages/chain_master.py", quarter="2025Q2")
+    at = app("views/chain_master.py", quarter="2025Q2")
     m = dict(_metrics(at))
     fiscal = scalar(raw, "SELECT sum(fiscal_support_10k) FROM chain_master_plans WHERE year = 2025")
     assert m["2025 财政支持"] == f"{fiscal:,.0f} 万元"
 
 
 def test_park_filter_keeps_chain_level_masters(app):
-    at = app("pages/chain_master.py", quarter="2026Q3", park="P01")
+    at = app("views/chain_master.py", quarter="2026Q3", park="P01")
     assert any("不受园区筛选影响" in c.value for c in at.caption)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-PAGE = "pages/coverage.py"
+PAGE = "views/coverage.py"
 Q = dt.date(2026, 9, 30)
 SCOPES = [(None, None), ("C02", None), (None, "P01")]
 IDS = ["district", "chain-C02", "park-P01"]

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-PAGE = "pages/cultivation.py"
+PAGE = "views/cultivation.py"
 Q = dt.date(2026, 9, 30)
 QS = dt.date(2026, 7, 1)             # first day of 2026Q3
 Q_PLUS_12M = dt.date(2027, 9, 30)

@@ -3,7 +3,7 @@ import pytest
 
 from dashboard import kpis
 
-PAGE = "pages/definitions.py"
+PAGE = "views/definitions.py"
 ALL = kpis.KPIS + kpis.EXTRA_KPIS
 
 

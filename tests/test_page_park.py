@@ -36,7 +36,7 @@ def _map_data(at) -> dict:
 
 
 def test_district_map_and_table_equal_raw_tables(app, raw):
-    at = app("pages/park.py", quarter="2026Q3")
+    at = app("views/park.py", quarter="2026Q3")
     assert [t.value for t in at.title] == ["园区"]
     data = _map_data(at)
     # the GeoJSON is registered with the chart: 黄埔区 plus faint neighbours (海珠区 holds 生物岛)
@@ -62,7 +62,7 @@ def test_district_map_and_table_equal_raw_tables(app, raw):
 
 
 def test_map_metric_follows_the_segmented_control(app, raw):
-    at = app("pages/park.py", quarter="2026Q3")
+    at = app("views/park.py", quarter="2026Q3")
     at.segmented_control(key="pk_metric").set_value("n_appeals_overdue").run()
     assert not at.exception
     pts = {p["value"][3]: p for p in _map_data(at)["options"]["series"][0]["data"]}
@@ -71,7 +71,7 @@ def test_map_metric_follows_the_segmented_control(app, raw):
 
 
 def test_park_view_p01_equals_raw_tables(app, raw):
-    at = app("pages/park.py", quarter="2026Q3", park="P01")
+    at = app("views/park.py", quarter="2026Q3", park="P01")
     md = "\n".join(m.value for m in at.markdown)
     assert "## P01 广州科学城" in md
     unit = raw.sql("SELECT u.name FROM parks p JOIN units u ON u.unit_id = p.chief_unit_id "
@@ -98,7 +98,7 @@ def test_park_view_p01_equals_raw_tables(app, raw):
 
 
 def test_park_view_with_chain_filter_is_chain_x_park(app, raw):
-    at = app("pages/park.py", quarter="2026Q3", park="P01", chain="C02")
+    at = app("views/park.py", quarter="2026Q3", park="P01", chain="C02")
     frames = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
     assert len(frames["企业名称"]) == _n_park_enterprises(raw, "P01", "C02")
     assert len(frames["企业"]) == _appeals(raw, "P01", "C02")[0]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-PAGE = "pages/secretary.py"
+PAGE = "views/secretary.py"
 Q = dt.date(2026, 9, 30)
 QS = dt.date(2026, 7, 1)
 SCOPES = [(None, None), ("C02", None), (None, "P01")]

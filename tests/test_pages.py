@@ -25,7 +25,7 @@ def test_the_whole_app_runs_with_filters_from_the_url(app):
 
 @pytest.mark.parametrize("scope", SCOPES, ids=["district", "chain", "park", "chain-park-2025Q2"])
 def test_overview_metrics_equal_cli_kpis(app, capsys, warehouse_path, scope):
-    at = app("pages/overview.py", **scope)
+    at = app("views/overview.py", **scope)
     shown = {m.label: m.value for m in at.metric}
     argv = ["--db", warehouse_path, "kpis", "--quarter", scope.get("quarter", "2026Q3"), "--json"]
     if "chain" in scope and "park" not in scope:
@@ -45,7 +45,7 @@ def test_overview_metrics_equal_cli_kpis(app, capsys, warehouse_path, scope):
 
 
 def test_overview_help_texts_state_the_definition(app):
-    at = app("pages/overview.py")
+    at = app("views/overview.py")
     for m in at.metric:
         assert "口径" in (m.help or ""), m.label
 
@@ -63,11 +63,11 @@ def test_missing_warehouse_gives_a_chinese_message(app, monkeypatch, tmp_path):
     from dashboard import db
     monkeypatch.setattr(db, "_override", None)  # an earlier CLI call in this process may have set --db
     monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
-    at = app("pages/overview.py", expect_ok=False)
+    at = app("views/overview.py", expect_ok=False)
     assert any("找不到数据仓库文件" in e.value for e in at.error)
 
 
 def test_empty_scope_shows_no_data_state(app):
     # 2023Q4 for a chain × park pair with no enterprises renders the 无数据 state, not an exception
-    at = app("pages/overview.py", chain="C12", park="P12", quarter="2023Q4")
+    at = app("views/overview.py", chain="C12", park="P12", quarter="2023Q4")
     assert not at.exception

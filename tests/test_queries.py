@@ -38,7 +38,7 @@ def test_no_sql_is_built_from_strings_in_pages():
     import pathlib
     import re
     root = pathlib.Path(__file__).resolve().parent.parent
-    for p in list((root / "pages").glob("*.py")) + [root / "streamlit_app.py"]:
+    for p in list((root / "views").glob("*.py")) + [root / "streamlit_app.py"]:
         text = p.read_text(encoding="utf-8")
         assert not re.search(r"\bSELECT\b|\bFROM\s+\w+\s+WHERE\b", text), f"SQL in {p.name}"
         assert "duckdb" not in text, f"{p.name} talks to the database directly"

@@ -528,7 +528,7 @@ def test_cli_rejects_bad_scope_and_infers_format(capsys, warehouse_path, tmp_pat
 @pytest.mark.parametrize("query", [{}, {"chain": "C02"}], ids=["district", "chain-C02"])
 def test_page_previews_the_slides(app, names, query):
     chains, _ = names
-    at = app("pages/report.py", quarter=Q_LABEL, **query)
+    at = app("views/report.py", quarter=Q_LABEL, **query)
     titles = at.dataframe[0].value["标题"].tolist()
     assert titles[:3][-1] in ("全区概况", zh(f"{chains['C02']} 概况"))
     labels = [b.label for b in at.get("download_button")]
