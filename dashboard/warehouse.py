@@ -26,7 +26,7 @@ MART_TABLES = [
     "mart_kpi_secretary", "mart_kpi_appeal", "mart_kpi_pairing", "mart_kpi_meeting", "mart_kpi",
     "mart_target_status",
 ]
-GENERATOR_VERSION = "g1"
+GENERATOR_VERSION = "g2"
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
