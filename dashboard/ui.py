@@ -14,7 +14,10 @@ CSS = """
 div.kpi-foot { font-size: 0.82rem; opacity: 0.85; margin-top: -0.35rem; line-height: 1.5; }
 b.s-绿 { color: #22a06b; } b.s-黄 { color: #d69e2e; } b.s-红 { color: #e8473c; }
 div.stamp { font-size: 0.85rem; opacity: 0.8; text-align: right; }
-div.crumbs { font-size: 0.9rem; opacity: 0.85; margin-bottom: -0.5rem; }
+span.crumbs, span.crumb-sep { font-size: 0.9rem; opacity: 0.85; }
+.st-key-crumbs { margin-bottom: -1.2rem; }
+.st-key-crumbs button { padding: 0; min-height: 0; font-size: 0.9rem; }
+.st-key-crumbs button p { text-decoration: underline dotted; text-underline-offset: 3px; }
 </style>
 """
 
@@ -40,13 +43,38 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
         st.stop()
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
-        trail = ["全区"] + [x for x in (f.chain_name, f.park_name) if x] + (crumbs or [])
-        st.markdown(f"<div class='crumbs'>{' › '.join(trail)}</div>", unsafe_allow_html=True)
+        breadcrumbs(f, crumbs or [])
         st.title(title)
     with right:
         st.markdown(f"<div class='stamp'>{stamp_text()}<br>{f.quarter} · {f.scope_label}</div>",
                     unsafe_allow_html=True)
     return f
+
+
+def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
+    """全区 › 链 › 园 › …: every level above the current one is a link back, with the quarter kept."""
+    from . import drill
+    levels = [("全区", "overview", {"chain": "", "park": ""})]
+    if f.chain_id:
+        levels.append((f.chain_name, "chain", {"chain": f.chain_id, "park": ""}))
+    if f.park_id:
+        levels.append((f.park_name, "park", {"chain": f.chain_id or "", "park": f.park_id}))
+    last = None if tail else levels.pop()[0]      # the deepest filter level is where we are
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="crumbs"):
+        for i, (label, target, params) in enumerate(levels):
+            st.button(label, key=f"crumb_{i}", type="tertiary", on_click=drill.request,
+                      args=(target,), kwargs=params, help=f"返回{label}")
+            st.markdown("<span class='crumb-sep'>›</span>", unsafe_allow_html=True)
+        here = " › ".join(([last] if last else []) + tail)
+        st.markdown(f"<span class='crumbs'>{here}</span>", unsafe_allow_html=True)
+
+
+def crumb_trail(at) -> str:
+    """The breadcrumb trail as text, from an AppTest run (for tests)."""
+    links = [b.label for b in at.button if (b.key or "").startswith("crumb_")]
+    here = [m.value for m in at.markdown if "class='crumbs'" in m.value]
+    text = here[0].split(">", 1)[1].rsplit("<", 1)[0] if here else ""
+    return " › ".join(links + ([text] if text else []))
 
 
 def kpi_card(h: Headline, chart_data: list | None = None) -> None:

@@ -3,6 +3,8 @@ import datetime as dt
 
 import pytest
 
+from dashboard import ui
+
 from browser_support import app_exceptions, screenshot, wait_for_app, open_page
 
 Q = dt.date(2026, 9, 30)
@@ -51,7 +53,7 @@ def test_chain_leader_profile_equals_raw_sql(app, raw, leader, scope):
     scope_names = [raw.sql(f"SELECT name FROM {k}s WHERE {k}_id = $i", params={"i": v}).fetchall()[0][0]
                    for k, v in scope.items()]
     trail = " › ".join(["全区", *scope_names, name])
-    assert any(trail in x.value for x in at.markdown), trail
+    assert ui.crumb_trail(at) == trail
     assert m["从业人员"] == f"{emp:,} 人"
 
     # honours valid at Q: awarded ≤ Q, not expired, not revoked
@@ -102,7 +104,7 @@ def test_earlier_quarter_and_filters_do_not_break_the_profile(app, raw, leader):
                 params={"e": leader}).fetchall()[0][0]
     assert _metrics(at)["诉求"] == f"{n} 件"
     chain_name = raw.sql("SELECT name FROM chains WHERE chain_id = $c", params={"c": chain}).fetchall()[0][0]
-    assert any(f"全区 › {chain_name} ›" in x.value for x in at.markdown)
+    assert ui.crumb_trail(at).startswith(f"全区 › {chain_name} › ")
     app(PAGE, park="P01", enterprise=leader)
 
 

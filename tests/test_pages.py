@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from dashboard import cli, kpis, nav
+from dashboard import cli, kpis, nav, ui
 
 PAGES = [p[1] for p in nav.existing()]
 SCOPES = [{}, {"chain": "C02"}, {"park": "P01"}, {"chain": "C02", "park": "P13", "quarter": "2025Q2"}]
@@ -71,3 +71,16 @@ def test_empty_scope_shows_no_data_state(app):
     # 2023Q4 for a chain × park pair with no enterprises renders the 无数据 state, not an exception
     at = app("views/overview.py", chain="C12", park="P12", quarter="2023Q4")
     assert not at.exception
+
+
+def test_breadcrumb_leads_back_to_the_district(app):
+    at = app("streamlit_app.py", quarter="2025Q4", chain="C05")
+    assert ui.crumb_trail(at) == "全区 › 新材料"
+    district_firms = kpis.fmt_value("n_enterprises", kpis.headline(__import__("datetime").date(2025, 12, 31))[0].value)
+    chain_firms = {m.label: m.value for m in at.metric}["企业数"]
+    assert chain_firms != district_firms
+    at.button(key="crumb_0").click().run()
+    assert not at.exception
+    assert [sb.value for sb in at.selectbox][:3] == ["2025Q4", "全部", "全部"]
+    assert {m.label: m.value for m in at.metric}["企业数"] == district_firms
+    assert ui.crumb_trail(at) == "全区"
