@@ -106,6 +106,19 @@ def kpi_grid(items: list[Headline], trend_rows: dict[str, list] | None = None, p
                 kpi_card(h, (trend_rows or {}).get(h.kpi.key))
 
 
+def scope_kpis(f: flt.Filters, keys: list[str] | None = None, per_row: int = 5,
+               heads: list[Headline] | None = None):
+    """KPI cards of the filtered scope (values, 环比/同比, targets, 12-quarter sparklines).
+
+    Returns (headlines, trend DataFrame) for pages that also chart the trend or reuse values.
+    """
+    from . import kpis
+    heads = heads or kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=keys)
+    tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
+    kpi_grid(heads, {h.kpi.key: tr[h.kpi.key].to_list() for h in heads}, per_row=per_row)
+    return heads, tr
+
+
 def empty(msg: str = "无数据") -> None:
     st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon=":material/info:")
 

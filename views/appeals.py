@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import kpis, ui
+from dashboard import ui
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
@@ -13,9 +13,7 @@ st.caption("“吐槽大会”、联合调度、第一书记、园长等渠道�
 
 KPI_KEYS = ["n_appeals_received", "n_appeals_resolved", "appeal_resolved_rate", "n_appeals_overdue",
             "avg_resolve_days", "n_appeals_open"]
-tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-ui.kpi_grid(kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=KPI_KEYS),
-            {k: tr[k].to_list() for k in KPI_KEYS}, per_row=6)
+ui.scope_kpis(f, KPI_KEYS, per_row=6)
 
 # ------------------------------------------------------------------ closed loop + satisfaction + 吐槽大会
 funnel = run_query("appeals/funnel", **P)

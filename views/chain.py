@@ -146,9 +146,7 @@ with c, st.container(border=True, height=175):
 
 # ------------------------------------------------------------------ KPIs & trends
 st.markdown(f"##### 核心指标 · {f.quarter} · {f.scope_label}")
-heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id)
-tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-ui.kpi_grid(heads, {k.key: tr[k.key].to_list() for k in kpis.KPIS}, per_row=5)
+_, tr = ui.scope_kpis(f, per_row=5)
 
 st.markdown("##### 12 个季度趋势")
 t1, t2 = st.columns(2)

@@ -30,8 +30,7 @@ with st.container(border=True):
         "- 链范围按企业所属产业链(一企可属多链),园区范围按企业所在园区;党员数、新发展党员数为基数企业之和。")
 
 # ------------------------------------------------------------------ KPI cards
-tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-ui.kpi_grid(heads, {k: tr[k].to_list() for k in KEYS}, per_row=4)
+_, tr = ui.scope_kpis(f, per_row=4, heads=heads)
 
 if not n_base:
     ui.empty("本范围无党建统计基数企业")

@@ -5,7 +5,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, kpis, ui
+from dashboard import drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
@@ -20,9 +20,7 @@ scope = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key
 st.caption(f"梯度培育口径 · {VALID_RULE}链范围按企业所属产业链(一企可属多链),园区范围按企业所在园区。")
 
 # ------------------------------------------------------------------ KPI cards
-heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=HONOR_KEYS)
-tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-ui.kpi_grid(heads, {k: tr[k].to_list() for k in HONOR_KEYS}, per_row=6)
+_, tr = ui.scope_kpis(f, HONOR_KEYS, per_row=6)
 
 flow = run_query("cultivation/honor_flow", **scope)
 scope_empty = int(flow["n_valid"].sum() or 0) == 0 and int(flow["n_awarded"].sum() or 0) == 0

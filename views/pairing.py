@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, drill, kpis, ui
+from dashboard import charts, drill, ui
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
@@ -14,9 +14,7 @@ st.caption("区直职能部门机关党组织与重点产业链企业党组织�
            "链范围按结对登记的产业链,园区范围按结对企业所在园区;Q 为所选季度的季末日期。")
 
 KPI_KEYS = ["n_pairings", "n_pairing_units", "n_pairing_activities", "n_pairing_activities_ytd"]
-tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-ui.kpi_grid(kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=KPI_KEYS),
-            {k: tr[k].to_list() for k in KPI_KEYS}, per_row=4)
+ui.scope_kpis(f, KPI_KEYS, per_row=4)
 
 by_unit = run_query("pairing/by_unit", **P)
 # chains side by side (the selected one outlined), within the park filter

@@ -134,9 +134,7 @@ if sel is None:
 else:
     # ================================================================== one park
     st.markdown(f"##### 核心指标 · {f.quarter} · {f.scope_label}")
-    heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id)
-    tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-    ui.kpi_grid(heads, {k.key: tr[k.key].to_list() for k in kpis.KPIS}, per_row=5)
+    _, tr = ui.scope_kpis(f, per_row=5)
 
     c_col, t_col = st.columns([1, 1.2], gap="large")
     with c_col:

@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, kpis, ui
+from dashboard import drill, ui
 from dashboard.charts import topics
 from dashboard.db import run_query
 
@@ -17,9 +17,7 @@ st.caption("口径 · 在岗:任职开始日期 ≤ 季末,且未离任或离任
            "数量为各条成效的数量之和。链/园范围按派驻企业所属产业链(一企可属多链)与所在园区。")
 
 # ------------------------------------------------------------------ KPI cards
-heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=KEYS)
-tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
-ui.kpi_grid(heads, {k: tr[k].to_list() for k in KEYS}, per_row=6)
+ui.scope_kpis(f, KEYS, per_row=6)
 
 # ------------------------------------------------------------------ in post: by unit type / by chain
 c1, c2 = st.columns([1, 1.2], gap="large")
