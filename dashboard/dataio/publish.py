@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import db as dbm
+from ..contract import ident
 from ..paths import absolute_path, versions_dir
 from . import readers
 from . import template as T
@@ -263,8 +264,7 @@ def _meta_and_rows(path: Path) -> tuple[dict, dict]:
         meta = dict(con.sql("SELECT key, value FROM meta").fetchall())
         rows = {}
         for t in T.TABLES:
-            assert t in T.TABLES  # identifiers only from the contract's whitelist
-            rows[t] = con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            rows[t] = con.sql(f"SELECT count(*) FROM {ident(t)}").fetchall()[0][0]
         return meta, rows
     finally:
         con.close()
@@ -278,8 +278,7 @@ def load_existing(store: Store) -> tuple[dict[str, pl.DataFrame] | None, dict]:
     with dbm.cursor(v) as cur:
         tables = {}
         for t in T.TABLES:
-            assert t in T.TABLES
-            tables[t] = cur.sql(f"SELECT * FROM {t}").pl()
+            tables[t] = cur.sql(f"SELECT * FROM {ident(t)}").pl()
         meta = dict(cur.sql("SELECT key, value FROM meta").fetchall())
     return tables, meta
 
@@ -385,8 +384,7 @@ def verify(path: Path, expected_rows: dict[str, int]) -> None:
         if missing:
             raise PublishError(f"新版本缺少表:{', '.join(missing)}")
         for t, n in expected_rows.items():
-            assert t in T.TABLES
-            got = con.sql(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            got = con.sql(f"SELECT count(*) FROM {ident(t)}").fetchall()[0][0]
             if got != n:
                 raise PublishError(f"新版本 {t} 行数 {got} 与预期 {n} 不符")
         if con.sql("SELECT count(*) FROM mart_kpi WHERE chain_id = '*' AND park_id = '*'").fetchall()[0][0] == 0:
