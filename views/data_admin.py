@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, ui
+from dashboard.dataio import limits
 from dashboard.dataio import publish as pub
 from dashboard.dataio import template as T
 
@@ -63,6 +64,7 @@ tab_imp, tab_ver, tab_log = st.tabs(["导入数据", "版本与回滚", "导入�
 
 # ------------------------------------------------------------------------------------------ import tab
 with tab_imp:
+    st.caption(f"文件大小与数据量上限:{limits.describe()}")
     files = st.file_uploader("上传 Excel 或 CSV(可多选)", type=["xlsx", "xlsm", "csv", "txt", "xls", "et"],
                              accept_multiple_files=True, key="da_files",
                              help="把要导入的文件拖到这里。CSV 文件名请用工作表名,如 企业党建.csv。")

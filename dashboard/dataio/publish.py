@@ -35,7 +35,7 @@ import polars as pl
 from .. import db as dbm
 from ..contract import ident
 from ..paths import absolute_path, versions_dir
-from . import readers
+from . import limits, readers
 from . import template as T
 from .validate import Plan, prepare
 
@@ -318,15 +318,20 @@ def _source_text(files) -> str:
 
 
 def read_uploads(items) -> list[readers.FileRead]:
-    """items: paths, or (name, bytes) pairs, or objects with .name and .getvalue() (st.file_uploader)."""
+    """items: paths, or (name, bytes) pairs, or objects with .name, .size and .getvalue() (st.file_uploader).
+
+    All files of one import share one cell budget (limits.MAX_CELLS); a file over the upload limit is refused
+    from its size, before it is read."""
     out = []
+    budget = limits.Budget()
     for it in items:
         if isinstance(it, (str, os.PathLike)):
-            out.append(readers.read_path(it))
+            out.append(readers.read_path(it, budget))
         elif isinstance(it, tuple):
-            out.append(readers.read_file(it[0], it[1]))
+            out.append(readers.read_file(it[0], it[1], budget))
         else:
-            out.append(readers.read_file(it.name, it.getvalue()))
+            out.append(readers.refuse_by_size(it.name, int(getattr(it, "size", 0) or 0))
+                       or readers.read_file(it.name, it.getvalue(), budget))
     return out
 
 
@@ -336,7 +341,9 @@ def check(items, db: str | os.PathLike | None = None, mode: str = "auto") -> Imp
     t0 = time.perf_counter()
     files = read_uploads(items)
     t1 = time.perf_counter()
-    existing, _ = load_existing(store)
+    # Every file refused as a whole (too big, a bomb, not a workbook…): say so without loading the warehouse.
+    refused = all(f.issues and not f.sheets for f in files)
+    existing, _ = (None, {}) if refused else load_existing(store)
     base = store.current_real()
     plan = prepare(files, existing, mode)
     for f in files:           # the typed/merged data lives in the plan now; drop the text grids
