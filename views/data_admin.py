@@ -151,6 +151,8 @@ with tab_imp:
                 r = st.session_state.get(RES)
                 try:
                     pub.publish(r)
+                except pub.Busy as e:           # nothing changed; the checked upload stays ready to publish
+                    st.session_state["da_msg"] = ("warning", str(e))
                 except pub.PublishError as e:
                     st.session_state["da_msg"] = ("error", str(e))
                     pub.discard(r)
