@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import filters as flt
-from .db import WarehouseMissing, run_query
+from .db import WarehouseError, run_query
 from .kpis import STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 
 CSS = """
@@ -38,8 +38,8 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     st.markdown(CSS, unsafe_allow_html=True)
     try:
         f = flt.current()
-    except WarehouseMissing as e:
-        st.error(str(e))
+    except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence
+        st.error(str(e), icon=":material/database:")
         st.stop()
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:

@@ -25,15 +25,18 @@ def _db(args):
 
 
 def cmd_template(args) -> int:
+    from ..cli import out_path
     from .template import write_template
-    out = write_template(args.out)
+    out = write_template(out_path(args.out, "导入模板", "数据导入模板.xlsx"))
     print(f"已生成导入模板:{out}")
     return 0
 
 
 def cmd_export(args) -> int:
+    from ..cli import out_path
     from .publish import export_warehouse
     from .. import db
+    out_path(args.out, "导出", "当前数据.xlsx")
     try:
         info = export_warehouse(args.out, _db(args))
     except db.WarehouseMissing as e:

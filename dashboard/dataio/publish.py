@@ -229,6 +229,17 @@ class Store:
         finally:
             lk.release()
 
+    def ensure_writable(self) -> None:
+        """Fail early, in Chinese, when new versions cannot be written (probed: permissions alone do not say,
+        e.g. for root or on a read-only disk)."""
+        probe = self.dir / f".write-probe-{os.getpid()}"
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as e:
+            raise PublishError(f"版本目录「{self.dir}」不可写:{os_error_text(e)}。请检查该目录的权限与磁盘空间") from None
+
     def new_id(self) -> str:
         """A version id from the clock (v20261001-093000), made unique by an exclusively created reservation
         (-2, -3 … within the same second, across processes)."""
@@ -293,7 +304,7 @@ class Store:
         created = dt.datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)
         vid = created.strftime("v%Y%m%d-%H%M%S")
         n = 1
-        while self.file(vid).exists() or self.record(vid).exists():
+        while self.file(vid).exists() or self.record(vid).exists() or self.reservation(vid).exists():
             n += 1
             vid = f"{created.strftime('v%Y%m%d-%H%M%S')}-{n}"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -303,7 +314,12 @@ class Store:
             tmp = self.dir / f".{vid}.duckdb.building-{os.getpid()}"
             shutil.copy2(real, tmp)
             os.replace(tmp, self.file(vid))
-        meta, rows = _meta_and_rows(self.file(vid))
+        try:
+            meta, rows = _meta_and_rows(self.file(vid))
+        except duckdb.Error:
+            # Not a readable warehouse: not a version. Kept aside (never listed, never pruned) for inspection.
+            os.replace(self.file(vid), self.dir / f"{vid}.duckdb.unreadable")
+            return None
         self._write_record(vid, {"id": vid, "created": created.isoformat(), "kind": "initial", "files": [],
                                  "rows": rows, "as_of": meta.get("as_of"), "mode": None, "base": None,
                                  "source": f"首次发布前的数据({meta.get('source', '未知来源')},"
@@ -452,7 +468,12 @@ def check(items, db: str | os.PathLike | Store | None = None, mode: str = "auto"
     t1 = time.perf_counter()
     # Every file refused as a whole (too big, a bomb, not a workbook…): say so without loading the warehouse.
     refused = all(f.issues and not f.sheets for f in files)
-    existing, _ = (None, {}) if refused else load_existing(store)
+    try:
+        existing, _ = (None, {}) if refused else load_existing(store)
+    except dbm.WarehouseUnreadable:
+        if mode != "replace":            # an update merges into the current data, which cannot be read
+            raise
+        existing = None                  # a full replacement does not need it (recovery from a broken file)
     base = store.current_real()
     plan = prepare(files, existing, mode)
     for f in files:           # the typed/merged data lives in the plan now; drop the text grids
@@ -644,6 +665,7 @@ def import_files(items, db: str | os.PathLike | None = None, mode: str = "auto",
 
     with store.lock(wait_s, _waiting):
         waited_s = time.monotonic() - waited[0] if waited else 0.0
+        store.ensure_writable()
         store.recover()
         res = check(items, store, mode)
         res.dry_run = dry_run
