@@ -16,6 +16,7 @@ import pytest
 from browser_support import StreamlitServer, app_exceptions, wait_for_app
 from dashboard import cli, db, nav
 from dashboard.dataio import publish as pub
+from test_dataio import demo_tables, small_tables  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -220,3 +221,22 @@ def test_real_server_corrupt_warehouse_and_junk_urls(corrupt, warehouse_path, pa
         assert "每 20 秒" in page.locator(".bs-run").first.inner_text()
     finally:
         good.stop()
+
+
+def test_a_broken_warehouse_is_recovered_by_a_full_replacement(tmp_path, small_tables):
+    """数据管理's way out of a broken file: an update is refused (it needs the current data), a full
+    replacement publishes a new version; the broken file is kept aside, never listed as a version."""
+    from dashboard.dataio import template as T
+    w = tmp_path / "warehouse.duckdb"
+    w.write_bytes(b"not a warehouse" * 1000)
+    full = T.write_export(tmp_path / "全量.xlsx", small_tables)
+    r = run(["--db", str(w), "import", str(full), "--mode", "update"], cwd=tmp_path)
+    assert_chinese_failure(r, 2, "数据仓库文件无法读取")
+    r = run(["--db", str(w), "import", str(full), "--mode", "replace"], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    store = pub.Store(w)
+    versions = store.versions()
+    assert len(versions) == 1 and versions[0].current and w.is_symlink()
+    assert [p.name.endswith(".duckdb.unreadable") for p in store.dir.iterdir() if "unreadable" in p.name] == [True]
+    r = run(["kpis", "--quarter", "2026Q3", "--db", str(w)], cwd=tmp_path)
+    assert r.returncode == 0 and "2026Q3 · 全区" in r.stdout and "企业数" in r.stdout

@@ -277,7 +277,12 @@ def test_over_the_cell_budget_stops_reading(tmp_path):
     data = (",".join(cols) + "\n" + line * rows).encode()
     fr = readers.read_file("企业党建.csv", data)
     assert [i.rule for i in fr.issues] == ["超过导入上限"] and not fr.sheets
-    assert "读到第" in fr.issues[0].detail and f"{limits.cells_text(limits.MAX_CELLS)}" in fr.issues[0].detail
+    assert f"{rows:,} 行 × {len(cols)} 列" in fr.issues[0].detail
+    assert f"超过一次导入的上限 {limits.cells_text(limits.MAX_CELLS)}" in fr.issues[0].detail
+    # the general reader (a quoted field forces it) stops while streaming, at the row it crossed
+    fr = readers.read_file("企业党建.csv", data.replace(b"E0000001,", b'"E0000001",', 1))
+    assert [i.rule for i in fr.issues] == ["超过导入上限"] and not fr.sheets
+    assert "读到第" in fr.issues[0].detail
 
 
 def test_a_large_valid_workbook_still_imports(warehouse, tmp_path):

@@ -640,6 +640,52 @@ def _csv_table(fr: FileRead, header: list[str]) -> str | None:
 CSV_BATCH = 50_000
 
 
+def _read_csv_fast(fr: FileRead, data: bytes, enc: str, sep: str, budget: limits.Budget) -> bool:
+    """UTF-8 without any quote character (what Excel/WPS write unless a cell holds a comma or a quote): one
+    record per physical line, so polars' native reader gives the same rows and line numbers as the csv module
+    — about ten times faster. False (nothing recorded) when the file needs the general reader (ragged rows)."""
+    body = data[3:] if enc == "utf-8-sig" else data
+    try:
+        grid = pl.read_csv(io.BytesIO(body), has_header=False, separator=sep, infer_schema=False, quote_char=None,
+                           raise_if_empty=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
+        return False
+    if grid.width == 0 or grid.height == 0:
+        return False
+    grid = grid.with_columns(pl.all().str.strip_chars(WS).replace("", None))
+    filled = grid.select(~pl.all_horizontal(pl.all().is_null()))[:, 0]
+    rows_with_data = filled.arg_true()
+    if rows_with_data.len() == 0:
+        fr.issues.append(Issue(fr.name, None, None, None, None, R_EMPTY_FILE, "文件没有任何内容"))
+        return True
+    top = int(rows_with_data[0])
+    header = [v or "" for v in grid.row(top)]
+    while header and not header[-1]:             # trailing separators after the header
+        header.pop()
+    table = _csv_table(fr, header)
+    if table is None:
+        fr.issues.append(Issue(fr.name, Path(fr.name).stem, top + 1, None, None, R_TABLE_UNKNOWN,
+                               "无法从文件名或表头判断是哪张表:请把文件命名为工作表名或表名,如 企业党建.csv、"
+                               "enterprise_party.csv"))
+        return True
+    width = max(len(header), 1)
+    extra = grid.columns[width:]
+    if extra and grid.slice(top + 1).select(pl.any_horizontal(pl.col(extra).is_not_null())).to_series().any():
+        return False                              # rows wider than the header: the general reader says where
+    grid = grid.select(grid.columns[:width]).slice(top)
+    n_data = int(filled.slice(top + 1).sum())
+    if not budget.take(n_data * width):
+        fr.issues.append(Issue(fr.name, Path(fr.name).name, None, None, None, R_TOO_BIG,
+                               f"数据有 {n_data:,} 行 × {width} 列,超过一次导入的上限 {limits.cells_text(limits.MAX_CELLS)} "
+                               "个单元格:请按季度或按表拆分后分批导入"))
+        return True
+    rownums = pl.int_range(top + 1, top + 1 + grid.height, eager=True, dtype=pl.Int64)
+    sd = _grid_to_sheet(fr, Path(fr.name).name, table, grid, rownums, 0)
+    if sd is not None:
+        fr.sheets.append(sd)
+    return True
+
+
 def _read_csv(fr: FileRead, data: bytes, budget: limits.Budget) -> None:
     enc = _detect_encoding(fr, data)
     if enc is None:
@@ -647,6 +693,8 @@ def _read_csv(fr: FileRead, data: bytes, budget: limits.Budget) -> None:
     head = data[:64 * 1024].decode(enc, errors="ignore")
     first = head.lstrip(WS).split("\n", 1)[0]
     sep = "\t" if first.count("\t") > first.count(",") else (";" if first.count(";") > first.count(",") else ",")
+    if enc != "gb18030" and b'"' not in data and _read_csv_fast(fr, data, enc, sep, budget):
+        return
     csv.field_size_limit(limits.MAX_ROW_BYTES)
     text = io.TextIOWrapper(io.BytesIO(data), encoding=enc, newline="")
     reader = csv.reader(text, delimiter=sep)
