@@ -67,4 +67,4 @@ bench: venv
 	$(PY) -m dashboard bench --scale 1,25
 
 clean:
-	rm -rf $(VENV) $(WAREHOUSE) $(WAREHOUSE).wal data/versions
+	rm -rf $(VENV) $(WAREHOUSE) $(WAREHOUSE).wal data/versions data/.versions.lock

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import drill, filters, nav
-from dashboard.db import WarehouseMissing
+from dashboard.db import WarehouseError
 
 st.set_page_config(page_title="链长制·党建引领监测驾驶舱", page_icon="static/favicon.png",
                    layout="wide", initial_sidebar_state="expanded")
@@ -20,13 +20,16 @@ if page.url_path != "bigscreen":
         st.markdown("**链长制 · 党建引领监测驾驶舱**")
     try:
         f = filters.sidebar()
-    except WarehouseMissing as e:
-        if page.url_path != "data":      # the first import is made from 数据管理
-            st.error(str(e))
-            st.page_link("views/data_admin.py", label="前往 数据管理 导入数据", icon=":material/database:")
+    except WarehouseError as e:          # missing or unreadable: one Chinese sentence, never a traceback
+        if page.url_path != "data":      # 数据管理 stays usable: first import, rollback, re-import
+            st.error(str(e), icon=":material/database:")
+            st.page_link("views/data_admin.py", label="前往 数据管理 导入数据或回滚", icon=":material/database:")
             st.stop()
         f = None
     if pending and f is not None:
         target, extra = pending
         st.switch_page(target, query_params=f.params(**extra))
-page.run()
+try:
+    page.run()
+except WarehouseError as e:              # the file went bad while the page was drawn
+    st.error(str(e), icon=":material/database:")

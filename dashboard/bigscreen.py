@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,9 +66,10 @@ def config(params) -> Config:
         return (str(v).strip() or None) if v is not None else None
     rotate = (get("rotate") or "chain").lower()
     rotate = rotate if rotate in MODES else "chain"
-    try:
-        interval = int(float(get("interval") or DEFAULT_INTERVAL))
-    except ValueError:
+    try:                                # '1e309', 'inf', 'nan', '20秒', '' → the default, never an error box
+        seconds = float(get("interval") or DEFAULT_INTERVAL)
+        interval = int(seconds) if math.isfinite(seconds) else DEFAULT_INTERVAL
+    except (ValueError, OverflowError):
         interval = DEFAULT_INTERVAL
     interval = max(MIN_INTERVAL, min(MAX_INTERVAL, interval))
     q = get("quarter")

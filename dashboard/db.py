@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -27,8 +29,25 @@ from . import queries
 from .paths import absolute_path, resolve_db
 
 
-class WarehouseMissing(RuntimeError):
+log = logging.getLogger("dashboard.db")
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse problem the reader can act on; str() is one Chinese sentence (pages and CLI show it as is)."""
+
+
+class WarehouseMissing(WarehouseError):
     pass
+
+
+class WarehouseUnreadable(WarehouseError):
+    """The file exists but is not a readable DuckDB warehouse (corrupt, truncated, another file, no access)."""
+
+
+def unreadable(path, why: str = "") -> WarehouseUnreadable:
+    return WarehouseUnreadable(
+        f"数据仓库文件无法读取:{path}。{why or '它不是有效的数据仓库文件(可能已损坏、不完整或被其他文件替换)'}。"
+        "请在“数据管理”中回滚到之前的版本,或重新导入数据;命令行可用 `python -m dashboard versions` 与 `rollback`。")
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,12 @@ def current_version(path: Path | None = None) -> Version:
         st_ = real.stat()
     except FileNotFoundError:
         raise WarehouseMissing(f"找不到数据仓库文件:{p}。请先运行 `python -m dashboard build-demo` 或导入数据。") from None
+    except PermissionError:
+        raise unreadable(p, "没有读取该文件的权限") from None
+    except (OSError, RuntimeError):              # symlink loop, I/O error
+        raise unreadable(p) from None
+    if not real.is_file():
+        raise unreadable(p, "这不是一个文件(可能是文件夹)")
     return Version(str(real), st_.st_mtime_ns, st_.st_size, st_.st_ino)
 
 
@@ -120,7 +145,12 @@ def _get(v: Version, acquire: bool) -> duckdb.DuckDBPyConnection:
                 # Same path rewritten in place (not a versioned publish): DuckDB keeps serving the old
                 # instance until every connection to the path is closed, so it has to go now.
                 _close(held)
-            held = _Held(v, duckdb.connect(v.path, read_only=True))
+            try:
+                con = duckdb.connect(v.path, read_only=True)
+            except duckdb.Error as e:
+                log.warning("cannot open warehouse %s: %s: %s", v.path, type(e).__name__, e)
+                raise unreadable(v.path) from None
+            held = _Held(v, con)
             _connections[v.path] = held
         held.last_used = now
         if acquire:
@@ -185,8 +215,13 @@ def execute(name: str, params: dict, version: Version | None = None) -> pl.DataF
     cur = _get(v, acquire=True).cursor()
     try:
         args = {k: (list(x) if isinstance(x, tuple) else x) for k, x in params.items()}
-        rel = cur.sql(q.sql, params=args) if args else cur.sql(q.sql)
-        return rel.pl()
+        try:
+            rel = cur.sql(q.sql, params=args) if args else cur.sql(q.sql)
+            return rel.pl()
+        except (duckdb.IOException, duckdb.CatalogException, duckdb.SerializationException) as e:
+            # a file that opens but lacks the warehouse's tables, or breaks while read
+            log.warning("query %s on %s failed: %s: %s", name, v.path, type(e).__name__, e)
+            raise unreadable(v.path, "它不是完整的数据仓库(缺少数据表或文件已损坏)") from None
     finally:
         cur.close()
         _done(v)
@@ -216,9 +251,15 @@ def run_query(name: str, **params) -> pl.DataFrame:
     return _cached(current_version().key, name, items)
 
 
+_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
+
+
 def quarter_end(label: str) -> dt.date:
-    """'2026Q3' → date(2026, 9, 30)."""
-    y, q = label.upper().split("Q")
+    """'2026Q3' → date(2026, 9, 30); anything else raises ValueError with a Chinese message."""
+    m = _QUARTER_RE.match(str(label or ""))
+    if not m:
+        raise ValueError(f"季度应写作 2026Q3 这样的形式(年份 + Q + 1–4),收到「{str(label)[:40]}」")
+    y, q = m.groups()
     month = int(q) * 3
     nxt = dt.date(int(y) + (month == 12), month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)

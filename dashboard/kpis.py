@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from . import vocab
 from .db import quarter_label, run_query
 
 
@@ -81,11 +82,7 @@ EXTRA_KPIS: list[KPI] = [
 ]
 BY_KEY = {k.key: k for k in KPIS + EXTRA_KPIS}
 TARGET_KPI = {k.target: k for k in KPIS if k.target}
-TARGET_LABELS = {
-    "n_xjr": "小巨人(家)", "n_lgsx": "两高四新(家)", "org_coverage_rate": "组织覆盖率",
-    "work_coverage_rate": "工作覆盖率", "appeal_resolved_rate": "诉求办结率",
-    "n_problems_solved_ytd": "年内解决问题数", "n_pairing_activities_ytd": "年内共建活动",
-}
+TARGET_LABELS = vocab.TARGET_METRICS
 STATUS_TEXT = {"绿": "● 正常", "黄": "● 关注", "红": "● 滞后"}
 STATUS_WORD = {"绿": "正常", "黄": "关注", "红": "滞后"}
 TARGET_RULE = ("年度目标进度 = 实际值 ÷ 年度目标;绿:进度 ≥ 当年已过时间占比(一季度 25%、二季度 50%、三季度 75%、四季度 100%);"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import filters as flt
-from .db import WarehouseMissing, run_query
+from .db import WarehouseError, run_query
 from .kpis import STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 
 CSS = """
@@ -38,8 +38,8 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     st.markdown(CSS, unsafe_allow_html=True)
     try:
         f = flt.current()
-    except WarehouseMissing as e:
-        st.error(str(e))
+    except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence
+        st.error(str(e), icon=":material/database:")
         st.stop()
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
@@ -123,14 +123,18 @@ def empty(msg: str = "无数据") -> None:
     st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon=":material/info:")
 
 
-def download_buttons(df, filename: str, key: str, sheet: str = "数据") -> None:
-    """Excel and CSV downloads of exactly the rows shown (files are generated only on click)."""
+def download_buttons(df, filename: str, key: str, sheet: str = "数据", *, formats: dict | None = None,
+                     column_config: dict | None = None) -> None:
+    """Excel and CSV downloads of exactly the rows shown (files are generated only on click), formula-safe,
+    numbers formatted as shown: pass the table's `column_config` (percent/decimal formats are read from it)
+    or `formats={"列": "percent" | "int" | "0.0"}`; rates named …率 are percentages anyway (dashboard.export)."""
     from .export import to_csv, to_xlsx
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("下载 Excel", lambda: to_xlsx(df, sheet), file_name=f"{filename}.xlsx", key=f"{key}_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    c1.download_button("下载 Excel", lambda: to_xlsx(df, sheet, formats, column_config), file_name=f"{filename}.xlsx",
+                       key=f"{key}_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("下载 CSV", lambda: to_csv(df), file_name=f"{filename}.csv", key=f"{key}_csv",
+    c2.download_button("下载 CSV", lambda: to_csv(df, formats, column_config), file_name=f"{filename}.csv",
+                       key=f"{key}_csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")
 
 
@@ -177,4 +181,4 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
     cfg.update(column_config or {})
     st.dataframe(shown, hide_index=True, height=height, key=key, on_select=_open,
                  selection_mode="single-row", column_config=cfg)
-    download_buttons(shown, filename, key)
+    download_buttons(shown, filename, key, column_config=cfg)

@@ -13,14 +13,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from . import demo
+from . import contract, demo
 from .queries import build_sql
 
-RAW_TABLES = [
-    "chains", "parks", "units", "enterprises", "enterprise_chains", "enterprise_party", "honors",
-    "secretaries", "secretary_outcomes", "meetings", "appeals", "pairings", "pairing_activities",
-    "chain_master_plans", "targets", "meta",
-]
+RAW_TABLES = list(contract.RAW_TABLES)
 MART_TABLES = [
     "dim_quarter", "dim_scope", "mart_honor_valid", "mart_enterprise_quarter", "mart_kpi_enterprise",
     "mart_kpi_secretary", "mart_kpi_appeal", "mart_kpi_pairing", "mart_kpi_meeting", "mart_kpi",
@@ -30,10 +26,11 @@ GENERATOR_VERSION = "g2"
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
+    target = contract.ident(table)       # raises for any name outside the contract
     arrow = df.to_arrow()
     con.register("_incoming", arrow)
     try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")  # table from RAW_TABLES only
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
 
@@ -57,10 +54,12 @@ def write_warehouse(out: Path, tables: dict[str, pl.DataFrame], meta: dict[str, 
     con = duckdb.connect(str(tmp))
     con.execute("SET enable_progress_bar = false")
     try:
-        con.execute(build_sql("schema"))
-        for name in RAW_TABLES:
-            if name in tables and name != "meta":
-                assert name in RAW_TABLES
+        con.execute(contract.ddl())          # the DDL generated from the contract (queries/_build/schema.sql)
+        unknown = sorted(set(tables) - set(contract.TABLES))
+        if unknown:
+            raise contract.UnknownTable(f"不是数据仓库契约中的表:{', '.join(map(str, unknown))}")
+        for name in contract.TABLES:
+            if name in tables:
                 _insert(con, name, tables[name])
         _insert(con, "meta", pl.DataFrame({"key": list(meta), "value": list(meta.values())}))
         build_marts(con, make_targets)

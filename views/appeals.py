@@ -87,7 +87,7 @@ for tab, (dim, head) in zip(tabs, [("handler", "承办单位"), ("category", "�
             table = d.select([pl.col(c).alias(h or head) for c, h in TABLE_COLS.items()])
             st.dataframe(table, hide_index=True, key=f"ap_table_{dim}", column_config=COL_CFG,
                          height=min(38 + 35 * table.height, 560))
-            ui.download_buttons(table, f"诉求办理_{head}_{f.quarter}", key=f"ap_dl_{dim}")
+            ui.download_buttons(table, f"诉求办理_{head}_{f.quarter}", key=f"ap_dl_{dim}", column_config=COL_CFG)
 
 # ------------------------------------------------------------------ overdue list
 overdue = run_query("appeals/overdue", **P)

@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, ui
+from dashboard.dataio import limits
 from dashboard.dataio import publish as pub
 from dashboard.dataio import template as T
 
@@ -13,17 +14,23 @@ MODE_HELP = ("**自动判断**:上传的文件包含全部 15 个工作表且每
              "全部被替换;新季度即追加);企业所属产业链按企业整体替换;其余各表按编号新增或覆盖,不删除已有行。"
              "**全量替换**:仓库内容与上传文件完全一致,须包含全部 15 个工作表。")
 
+broken = None
 try:
-    db.current_version()
+    db.connection()                 # opens the current file: a missing or unreadable warehouse is said here
     have_db = True
 except db.WarehouseMissing:
     have_db = False
+except db.WarehouseError as e:
+    have_db, broken = False, str(e)
 if have_db:
     ui.page("数据管理", crumbs=["数据管理"])
 else:
     st.title("数据管理")
-    st.warning("还没有数据仓库:请上传包含全部 15 个工作表的完整工作簿(选择“全量替换”),发布后驾驶舱即可使用。",
-               icon=":material/warning:")
+    if broken:
+        st.error(broken, icon=":material/database:")
+    else:
+        st.warning("还没有数据仓库:请上传包含全部 15 个工作表的完整工作簿(选择“全量替换”),发布后驾驶舱即可使用。",
+                   icon=":material/warning:")
 
 store = pub.Store(db.db_path())
 st.caption("每季度导入区内真实数据:上传 Excel/CSV → 一次列出全部错误 → 预览行数与核心指标变化 → 发布为新版本。"
@@ -63,6 +70,7 @@ tab_imp, tab_ver, tab_log = st.tabs(["导入数据", "版本与回滚", "导入�
 
 # ------------------------------------------------------------------------------------------ import tab
 with tab_imp:
+    st.caption(f"文件大小与数据量上限:{limits.describe()}")
     files = st.file_uploader("上传 Excel 或 CSV(可多选)", type=["xlsx", "xlsm", "csv", "txt", "xls", "et"],
                              accept_multiple_files=True, key="da_files",
                              help="把要导入的文件拖到这里。CSV 文件名请用工作表名,如 企业党建.csv。")
@@ -81,7 +89,11 @@ with tab_imp:
             st.session_state["da_msg"] = ("warning", "请先选择要上传的文件。")
             return
         with st.spinner("正在读取并校验……"):
-            res = pub.check(up, store.db, st.session_state.get("da_mode", "auto"))
+            try:
+                res = pub.check(up, store.db, st.session_state.get("da_mode", "auto"))
+            except db.WarehouseError as e:
+                st.session_state["da_msg"] = ("error", f"{e}(增量更新需要读取当前数据;可回滚后再导入,或用“全量替换”)")
+                return
         if res.plan.ok:
             with st.spinner("校验通过,正在生成并检查新版本……"):
                 try:
@@ -149,6 +161,8 @@ with tab_imp:
                 r = st.session_state.get(RES)
                 try:
                     pub.publish(r)
+                except pub.Busy as e:           # nothing changed; the checked upload stays ready to publish
+                    st.session_state["da_msg"] = ("warning", str(e))
                 except pub.PublishError as e:
                     st.session_state["da_msg"] = ("error", str(e))
                     pub.discard(r)

@@ -1,10 +1,12 @@
 """企业档案:一家企业的基本信息、所在产业链与角色、荣誉、党建、第一书记、诉求、红联共建与链主培育计划。"""
+import re
+
 import polars as pl
 import streamlit as st
 
 from dashboard import drill, ui
 from dashboard.charts import appeals as ch
-from dashboard.db import WarehouseMissing, run_query
+from dashboard.db import WarehouseError, run_query
 
 
 def _date(col: str) -> pl.Expr:
@@ -31,12 +33,13 @@ def _on_search_select() -> None:
 
 # The id comes from the URL (drill-down links, bookmarks) or, after navigation cleared the URL, the session.
 eid = st.query_params.get("enterprise") or st.session_state.get("enterprise")
+eid = eid if eid and re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", str(eid)) else None   # a junk URL value → the search
 profile = None
 if eid:
     try:
         found = run_query("enterprise/profile", enterprise_id=str(eid))
         profile = found.row(0, named=True) if found.height else None
-    except WarehouseMissing:
+    except WarehouseError:
         profile = None  # ui.page explains
 
 f = ui.page("企业档案", crumbs=[profile["name"]] if profile else None)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme
+from .. import theme, vocab
 from .base import _layout
 
-PROGRAM_COLORS = {"红领精英": theme.RED, "红创人才": theme.GOLD, "红联众创": theme.BLUE}
+PROGRAM_COLORS = dict(zip(vocab.PROGRAMS, [theme.RED, theme.GOLD, theme.BLUE]))
 STAGE_COLORS = [theme.BLUE, theme.TEAL, theme.GREEN]
 
 # metric → (label, unit, is_rate, higher_is_better) for the per-group bars on the 诉求办理 page

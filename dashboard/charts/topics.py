@@ -4,12 +4,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme
+from .. import theme, vocab
 from .base import _layout
 
 # 梯度培育: the ladder (bottom → top) and the honours held alongside it
-LADDER = ["创新型中小企业", "省级专精特新", "小巨人", "单项冠军"]
-PARALLEL = ["两高四新", "高新技术企业"]
+LADDER = list(vocab.HONOR_LADDER)
+PARALLEL = list(vocab.HONOR_PARALLEL)
 HONOR_LABEL = {"小巨人": "专精特新“小巨人”", "单项冠军": "单项冠军", "省级专精特新": "省级专精特新",
                "创新型中小企业": "创新型中小企业", "两高四新": "两高四新", "高新技术企业": "高新技术企业"}
 LADDER_COLORS = ["#7cb8f0", theme.BLUE, theme.GOLD, theme.RED]
@@ -20,10 +20,9 @@ RATE_COLORS = {"org_coverage_rate": theme.BLUE, "own_org_rate": theme.GOLD, "wor
 # 两个覆盖: how work coverage is reached (ord 1…6 of coverage/reach)
 REACH_COLORS = {1: theme.RED, 2: theme.ORANGE, 3: theme.PURPLE, 4: theme.BLUE, 5: theme.TEAL, 6: theme.GREY}
 
-OUTCOME_KINDS = ["解决问题", "政策宣讲", "党建指导", "发展党员", "技术攻关", "人才引进"]
+OUTCOME_KINDS = list(vocab.OUTCOME_KINDS)
 OUTCOME_COLORS = dict(zip(OUTCOME_KINDS, [theme.RED, theme.BLUE, theme.GOLD, theme.TEAL, theme.PURPLE, theme.ORANGE]))
-UNIT_TYPE_COLORS = {"经济部门": theme.BLUE, "行业党委": theme.RED, "镇街": theme.TEAL, "国企": theme.GOLD,
-                    "其他": theme.GREY}
+UNIT_TYPE_COLORS = dict(zip(vocab.UNIT_TYPES, [theme.BLUE, theme.RED, theme.TEAL, theme.GOLD, theme.GREY]))
 
 _NO_BAR = dict(displayModeBar=False)
 CONFIG = _NO_BAR  # plotly config the pages pass to st.plotly_chart

@@ -25,15 +25,18 @@ def _db(args):
 
 
 def cmd_template(args) -> int:
+    from ..cli import out_path
     from .template import write_template
-    out = write_template(args.out)
+    out = write_template(out_path(args.out, "导入模板", "数据导入模板.xlsx"))
     print(f"已生成导入模板:{out}")
     return 0
 
 
 def cmd_export(args) -> int:
+    from ..cli import out_path
     from .publish import export_warehouse
     from .. import db
+    out_path(args.out, "导出", "当前数据.xlsx")
     try:
         info = export_warehouse(args.out, _db(args))
     except db.WarehouseMissing as e:
@@ -57,22 +60,33 @@ def _print_issues(plan) -> None:
 
 def cmd_import(args) -> int:
     from ..cli import _quiet_streamlit
-    from .publish import PublishError, import_files
+    from .publish import Busy, PublishError, import_files
     from . import template as T
     _quiet_streamlit()
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         print(f"错误:找不到文件 {'、'.join(missing)}", file=sys.stderr)
         return 2
+    def waiting():
+        print(f"另一项数据导入正在进行,等待其完成(最多 {args.wait:g} 秒)……", file=sys.stderr, flush=True)
+
     try:
-        res = import_files(args.files, _db(args), mode=args.mode, dry_run=args.dry_run, keep=args.keep)
-    except PublishError as e:
+        res = import_files(args.files, _db(args), mode=args.mode, dry_run=args.dry_run, keep=args.keep,
+                           wait_s=args.wait, on_wait=waiting)
+    except Busy as e:
         print(f"错误:{e};当前数据未作改动", file=sys.stderr)
+        return 3
+    except PublishError as e:
+        print(f"错误:{e};当前数据未作改动" if "未作改动" not in str(e) else f"错误:{e}", file=sys.stderr)
         return 1
     plan = res.plan
+    if res.store.log_error:
+        print(f"提示:{res.store.log_error}", file=sys.stderr)
     if not plan.ok:
         _print_issues(plan)
         return 1
+    if "wait_s" in res.timings:
+        print(f"已等待另一项导入完成({res.timings['wait_s']:.0f} 秒),本次基于其发布后的数据校验。")
     print(f"校验通过 · {plan.mode_text} · 数据截至 {plan.as_of}")
     for w in plan.warnings:
         print(f"提示:{w}")
@@ -122,7 +136,7 @@ def cmd_rollback(args) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from .publish import KEEP
+    from .publish import IMPORT_WAIT_S, KEEP
     t = sub.add_parser("template", help="生成数据导入模板(Excel)")
     t.add_argument("--out", required=True, help="输出文件,如 模板.xlsx")
     t.set_defaults(func=cmd_template)
@@ -139,6 +153,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--mode", choices=["auto", "update", "replace"], default="auto",
                    help="auto(默认):15 个工作表都有数据时全量替换,否则增量更新;update:增量更新;replace:全量替换")
     i.add_argument("--keep", type=int, default=KEEP, help=f"保留最近几个版本(默认 {KEEP})")
+    i.add_argument("--wait", type=float, default=IMPORT_WAIT_S, metavar="秒",
+                   help=f"另一项导入正在进行时最多等待的秒数(默认 {IMPORT_WAIT_S:g};超时则不导入,退出码 3)")
     i.set_defaults(func=cmd_import)
 
     v = sub.add_parser("versions", help="列出已发布的数据版本(* 为当前版本)")

@@ -68,6 +68,8 @@ R_SATISFACTION = "未办结诉求不应有满意度"
 R_MEETING = "诉求来源会议不一致"
 R_TARGET_SCOPE = "目标范围填写错误"
 R_NO_PARTY = "缺少企业党建数据"
+R_TOO_BIG = "超过导入上限"
+R_STRUCTURE = "文件结构异常"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Issue:
     value: str | None
     rule: str
     detail: str = ""
+    n: int = 1                  # how many problems this line stands for (a summary of the ones not listed)
 
     @property
     def message(self) -> str:
@@ -129,13 +132,19 @@ PK = {"chains": "chain_id", "parks": "park_id", "units": "unit_id", "enterprises
 
 # ------------------------------------------------------------------------------------------- collector
 class Collector:
-    """Accumulates issues as polars frames (one per check) so 10⁵ errors cost nothing to count."""
+    """Counts issues per rule and keeps, per check, only the first MAX_SHOWN rows in the final order (file,
+    table, sheet, row, column): 10⁶ bad cells cost a count, not 10⁶ messages."""
 
     def __init__(self, file_order: dict[str, int]):
         self.file_order = file_order
         self.frames: list[pl.DataFrame] = []
+        self.counts: dict[str, int] = {}
+
+    def _count(self, rule: str, n: int) -> None:
+        self.counts[rule] = self.counts.get(rule, 0) + n
 
     def issue(self, i: Issue, table: str | None = None) -> None:
+        self._count(i.rule, i.n)
         self.frames.append(pl.DataFrame({
             "file": [i.file], "sheet": [i.sheet], "row": [i.row], "column": [i.column], "value": [i.value],
             "rule": [i.rule], "detail": [i.detail], "_t": [TABLE_ORDER.get(table, -1)], "_c": [-1]},
@@ -146,6 +155,13 @@ class Collector:
         if rows.height == 0:
             return
         t = T.TABLES[table]
+        self._count(rule, rows.height)
+        if rows.height > MAX_SHOWN:     # only the first MAX_SHOWN of these can be shown: keep those
+            rows = (rows.with_columns(
+                        __fo=pl.col("_file").fill_null(EXISTING).replace_strict(
+                            self.file_order, default=len(self.file_order) + 1, return_dtype=pl.Int32),
+                        __s=pl.col("_sheet").fill_null(t.sheet))
+                    .sort(["__fo", "__s", "_row"], nulls_last=False).head(MAX_SHOWN))
         zh = t.col(column).zh if column in t.columns else column
         if isinstance(value, str):
             value = pl.col(value)
@@ -165,14 +181,14 @@ class Collector:
         if not self.frames:
             return [], 0, []
         allf = pl.concat(self.frames, how="vertical")
-        counts = allf.group_by("rule").len().sort(["len", "rule"], descending=[True, False])
+        counts = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
         fo = pl.col("file").replace_strict(self.file_order, default=len(self.file_order) + 1, return_dtype=pl.Int32)
         first = allf.with_columns(_fo=fo).sort(["_fo", "_t", "sheet", "row", "_c"], nulls_last=[False, False, False,
                                                                                              False, False])
         first = first.head(MAX_SHOWN)
         issues = [Issue(r["file"], r["sheet"], r["row"], r["column"], r["value"], r["rule"], r["detail"] or "")
                   for r in first.iter_rows(named=True)]
-        return issues, allf.height, [(r, n) for r, n in counts.iter_rows()]
+        return issues, sum(self.counts.values()), counts
 
 
 _ERR_SCHEMA = {"file": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String,

@@ -42,11 +42,10 @@ def cmd_report(args) -> int:
     if not fmt:
         suffix = Path(args.out).suffix.lower().lstrip(".") if args.out else ""
         fmt = suffix if suffix in FORMATS else "pptx"
-    try:
-        q = db.quarter_end(args.quarter)
-    except (ValueError, IndexError):
-        print(f"错误:季度格式应为 2026Q3 这样的形式,收到 {args.quarter!r}", file=sys.stderr)
-        return 2
+    from ..cli import out_path, parse_quarter
+    q = parse_quarter(args.quarter)
+    if args.out:
+        out_path(args.out, "汇报材料", f"季度汇报.{fmt}")
     quarters = [r["label"] for r in db.run_query("shared/quarters").iter_rows(named=True)]
     if args.quarter.upper() not in quarters:
         print(f"错误:季度 {args.quarter} 不在数据范围内(可选:{quarters[-1]}…{quarters[0]})", file=sys.stderr)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .. import kpis
+from .. import kpis, vocab
 from ..db import quarter_label, run_query
 from ..kpis import BY_KEY, STATUS_WORD, TARGET_RULE, Headline, fmt_delta, fmt_value
 from . import layout as L
@@ -38,8 +38,8 @@ SECRETARY_TILES = ["n_secretaries", "n_secretary_enterprises", "n_secretary_unit
 APPEAL_TILES = ["n_appeals_received", "n_appeals_resolved", "appeal_resolved_rate", "n_appeals_overdue",
                 "avg_resolve_days", "n_appeals_open"]
 PAIRING_TILES = ["n_pairings", "n_pairing_activities", "n_pairing_activities_ytd", "n_topic_meetings"]
-OUTCOME_KINDS = ["解决问题", "政策宣讲", "党建指导", "发展党员", "技术攻关", "人才引进"]
-PROGRAMS = ["红领精英", "红创人才", "红联众创"]
+OUTCOME_KINDS = list(vocab.OUTCOME_KINDS)
+PROGRAMS = list(vocab.PROGRAMS)
 QUARTER_CN = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
