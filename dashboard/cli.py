@@ -60,7 +60,9 @@ def cmd_kpis(args) -> int:
     for h in items:
         extra = ""
         if h.target:
-            extra = f"  目标 {kpis.fmt_value(h.kpi, h.target['target_value'])} 进度 {h.target['progress'] * 100:.0f}% {h.target['status']}"
+            t = h.target
+            extra = (f"  年度目标 {kpis.fmt_value(h.kpi, t['target_value'])} 应达 {kpis.fmt_value(h.kpi, t['expected'])}"
+                     f" {kpis.STATUS_WORD[t['status']]}")
         print(f"  {h.kpi.label:<10}{h.text:>14}{extra}")
     return 0
 
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args) or 0
 
 
-EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli"]
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.alerts_cli"]
 
 
 def _extra_commands():
