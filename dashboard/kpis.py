@@ -82,6 +82,9 @@ EXTRA_KPIS: list[KPI] = [
     KPI("n_tucao_meetings", "吐槽大会", "次", "本季度召开的“吐槽大会”场次。", "meetings", group="会议"),
 ]
 BY_KEY = {k.key: k for k in KPIS + EXTRA_KPIS}
+# 总览's cards: the headline KPIs plus the year-to-date ones that carry a target (like beside like).
+OVERVIEW_KPIS: list[KPI] = [k for k in KPIS if k.group != "共建"] + [BY_KEY["n_problems_solved_ytd"]] + \
+    [k for k in KPIS if k.group == "共建"] + [BY_KEY["n_pairing_activities_ytd"]]
 TARGET_KPI = {k.target: k for k in KPIS + EXTRA_KPIS if k.target}
 # KPI groups in display order (总览 groups its cards by these, not by list position).
 GROUPS = {"企业": "企业", "培育": "梯度培育", "党建": "党建覆盖", "第一书记": "第一书记", "诉求": "诉求办理(吐槽大会 · 联合调度)",

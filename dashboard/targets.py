@@ -103,7 +103,7 @@ def sentence(row: dict) -> str:
             f"年度目标 {value(row, 'target_value')},{forecast_text(row)};责任:{row['responsible']}")
 
 
-def page_link(row: dict, quarter: str) -> tuple[str, dict]:
+def page_link(row: dict) -> tuple[str, dict]:
     """(page key for drill.request, its params) of the item's scope."""
     page = PAGE_OF_SCOPE[row["scope_type"]]
     params = {"district": {"chain": "", "park": ""}, "chain": {"chain": row["chain_id"], "park": ""},

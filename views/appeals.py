@@ -2,11 +2,12 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import ui
+from dashboard import alerts_ui, ui
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
 f = ui.page("诉求办理")
+alerts_ui.css()
 P = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 st.caption("“吐槽大会”、联合调度、第一书记、园长等渠道收集企业问题诉求,经转办会办交相关单位解决。"
            "链/园范围按诉求登记的产业链、园区;Q 为所选季度的季末日期。")
@@ -14,6 +15,7 @@ st.caption("“吐槽大会”、联合调度、第一书记、园长等渠道�
 KPI_KEYS = ["n_appeals_received", "n_appeals_resolved", "appeal_resolved_rate", "n_appeals_overdue",
             "avg_resolve_days", "n_appeals_open"]
 ui.scope_kpis(f, KPI_KEYS, per_row=6)
+alerts_ui.metric_targets(f, ["appeal_resolved_rate"], key="ap_tg")
 
 # ------------------------------------------------------------------ closed loop + satisfaction + 吐槽大会
 funnel = run_query("appeals/funnel", **P)

@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, kpis, ui
+from dashboard import alerts_ui, drill, kpis, ui
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
 from dashboard.export import to_csv
@@ -12,6 +12,7 @@ KEYS = ["org_coverage_rate", "own_org_rate", "work_coverage_rate", "n_base",
         "n_party_members", "n_new_members", "n_should_own_org", "n_base_gap"]
 
 f = ui.page("两个覆盖")
+alerts_ui.css()
 scope = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 
 heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=KEYS)
@@ -31,6 +32,7 @@ with st.container(border=True):
 
 # ------------------------------------------------------------------ KPI cards
 _, tr = ui.scope_kpis(f, per_row=4, heads=heads)
+alerts_ui.metric_targets(f, ["org_coverage_rate", "work_coverage_rate"], key="co_tg")
 
 if not n_base:
     ui.empty("本范围无党建统计基数企业")

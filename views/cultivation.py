@@ -5,7 +5,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, ui
+from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
@@ -16,11 +16,13 @@ HONOR_KEYS = ["n_xjr", "n_dxgj", "n_lgsx", "n_gxjs", "n_sjzjtx", "n_cxx"]
 VALID_RULE = "有效认定:认定日期 ≤ 季末,且(无到期日或到期日 > 季末),且(未撤销或撤销日期 > 季末);只计季末在营企业。"
 
 f = ui.page("企业培育")
+alerts_ui.css()
 scope = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 st.caption(f"梯度培育口径 · {VALID_RULE}链范围按企业所属产业链(一企可属多链),园区范围按企业所在园区。")
 
 # ------------------------------------------------------------------ KPI cards
 _, tr = ui.scope_kpis(f, HONOR_KEYS, per_row=6)
+alerts_ui.metric_targets(f, ["n_xjr", "n_lgsx"], key="cu_tg")
 
 flow = run_query("cultivation/honor_flow", **scope)
 scope_empty = int(flow["n_valid"].sum() or 0) == 0 and int(flow["n_awarded"].sum() or 0) == 0
