@@ -32,7 +32,7 @@ def cmd_build_demo(args) -> int:
 
 
 def cmd_kpis(args) -> int:
-    from . import db, kpis
+    from . import db, kpis, targets
     if args.db:
         db.set_db_path(args.db)
     _quiet_streamlit()
@@ -61,7 +61,7 @@ def cmd_kpis(args) -> int:
         extra = ""
         if h.target:
             t = h.target
-            extra = (f"  年度目标 {kpis.fmt_value(h.kpi, t['target_value'])} 应达 {kpis.fmt_value(h.kpi, t['expected'])}"
+            extra = (f"  年度目标 {kpis.fmt_value(h.kpi, t['target_value'])} 应达 {targets.value(t, 'expected')}"
                      f" {kpis.STATUS_WORD[t['status']]}")
         print(f"  {h.kpi.label:<10}{h.text:>14}{extra}")
     return 0

@@ -84,6 +84,13 @@ def forecast_text(row: dict) -> str:
     return f"按当前进度预计全年 {fmt_value(BY_KEY[row['metric']], row['forecast'])}{share}"
 
 
+def scope_phrase(row: dict) -> str:
+    """In running text: '全区' / '美妆大健康产业链' / '广州科学城园区'."""
+    if row["scope_type"] == "district":
+        return "全区"
+    return f"{row['scope_name']}{'产业链' if row['scope_type'] == 'chain' else '园区'}"
+
+
 def scope_text(row: dict) -> str:
     """'全区' / '产业链 · 美妆大健康' / '园区 · 广州科学城'."""
     if row["scope_type"] == "district":
@@ -101,6 +108,13 @@ def sentence(row: dict) -> str:
     forecast and who answers for it."""
     return (f"{scope_text(row)} {row['label']}:{STATUS_WORD[row['status']]},{versus_text(row)}({gap_text(row)}),"
             f"年度目标 {value(row, 'target_value')},{forecast_text(row)};责任:{row['responsible']}")
+
+
+def responsible_short(row: dict) -> str:
+    """'副区长(分管市场监管) · 区市场监督管理局' / '科学城园区管理办公室' / '全区' (tables)."""
+    if row["scope_type"] == "chain":
+        return f"{row['responsible_title']} · {row['responsible_unit']}"
+    return row["responsible_unit"]
 
 
 def page_link(row: dict) -> tuple[str, dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import filters as flt
+from . import targets
 from .db import WarehouseMissing, run_query
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 
@@ -83,7 +84,7 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
     if h.target:
         t = h.target
         help_text += (f"\n\n**年度目标**:{fmt_value(k, t['target_value'])};年初基数 {fmt_value(k, t['base'])},"
-                      f"本季应达 {fmt_value(k, t['expected'])};按当前进度预计全年 {fmt_value(k, t['forecast'])}。"
+                      f"本季应达 {targets.value(t, 'expected')};{targets.forecast_text(t)}。"
                       f"\n\n**判断规则**:{TARGET_RULE}")
     if chart_data is not None:
         chart_data = [v for v in chart_data if v is not None] or None  # rates are undefined on an empty base
@@ -96,7 +97,7 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
         foot.append(f"同比 {yoy}" if yoy else "同比 —")
         if h.target:
             t = h.target
-            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 应达 {fmt_value(k, t['expected'])} "
+            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 应达 {targets.value(t, 'expected')} "
                         f"<b class='s-{t['status']}'>{STATUS_TEXT[t['status']]}</b>")
         st.markdown(f"<div class='kpi-foot'>{'<br>'.join(foot)}</div>", unsafe_allow_html=True)
 
