@@ -30,7 +30,8 @@ with left:
     else:
         st.plotly_chart(ch.funnel(funnel), key="ap_funnel", config={"displayModeBar": False})
     st.caption("口径:收集 = 本季收到(received_on 在本季)的诉求;转办 = 其中转办日期不为空且 ≤ Q;"
-               "办结 = 其中截至 Q 已办结(resolved_on ≤ Q)。百分比为占本季收集件数之比。")
+               "其中已办结 = 本季收到的诉求中截至 Q 已办结(resolved_on ≤ Q)。百分比为占本季收集件数之比。"
+               "与指标卡“诉求办结”口径不同:指标卡按办结日期计本季内办结的全部诉求(含往季收到的)。")
 with right:
     st.subheader("满意度与“吐槽大会”")
     c1, c2 = st.columns(2)

@@ -50,7 +50,8 @@ if not f.chain_id:
 
     st.subheader("各链对比")
     view = everything.select(
-        pl.concat_str([pl.col("chain_id"), pl.lit(" "), pl.col("chain_name")]).alias("产业链"),
+        pl.when(pl.col("is_remainder")).then(pl.col("chain_name"))
+          .otherwise(pl.concat_str([pl.col("chain_id"), pl.lit(" "), pl.col("chain_name")])).alias("产业链"),
         pl.when(pl.col("is_remainder")).then(pl.lit("—"))
           .when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
           .otherwise(pl.lit("● ") + pl.col("target_status").replace_strict(kpis.STATUS_WORD, default=pl.col("target_status")))
@@ -187,7 +188,7 @@ with p_col:
                                            height=max(300, 28 * parks.height + 50)),
                         key="ch_parks", on_select=drill.on_select("ch_parks", "park", "park"),
                         selection_mode="points", config=PLOT_CFG)
-        st.caption("该链季末在营企业在各园区的分布(“园区外”为不在 13 个园区内的企业)。点击园区进入园区详情,产业链筛选保留。")
+        st.caption("该链季末在营企业在各园区的分布(“未入园”为不在 13 个园区内的企业,各行合计等于该链企业数)。点击园区进入园区详情,产业链筛选保留。")
 with m_col:
     st.subheader("会议召开情况")
     meet = run_query("chain/meetings", quarter_end=f.quarter_end, chain_id=f.chain_id)

@@ -89,7 +89,8 @@ with side_col:
 # ------------------------------------------------------------------ park table
 def park_table() -> None:
     view = everything.select(
-        pl.concat_str([pl.col("park_id"), pl.lit(" "), pl.col("park_name")]).alias("园区"),
+        pl.when(pl.col("is_remainder")).then(pl.col("park_name"))
+          .otherwise(pl.concat_str([pl.col("park_id"), pl.lit(" "), pl.col("park_name")])).alias("园区"),
         pl.col("park_type").fill_null("—").alias("类型"),
         pl.when(pl.col("is_remainder")).then(pl.lit("—"))
           .when(pl.col("has_park_chief")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("园长制"),
