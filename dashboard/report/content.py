@@ -287,7 +287,14 @@ def slides_attention(s: Scope, items: pl.DataFrame) -> list[Slide]:
                      tg.forecast_text(r).replace("按当前进度预计全年 ", ""), tg.responsible_short(r)])
     header = ["状态", "范围", "指标", "实际", "本季应达", "差距", "全年预计(占目标)", "责任"]
     size = 9.5
-    pages = L.split_rows_by_height(rows, ATTENTION_WIDTHS, size, L.BOTTOM - 1.72, row_h=0.27) if rows else [[]]
+    pages: list[list] = [[]]
+    for row in rows:            # greedy: as many rows per slide as the table (wrapped) fits above the footer
+        trial = table_block("t", L.MARGIN_X, 1.72, header, pages[-1] + [row], ATTENTION_WIDTHS, size=size,
+                            row_h=0.27, wrap=True)
+        if pages[-1] and 1.72 + trial.box[3] > L.BOTTOM:
+            pages.append([row])
+        else:
+            pages[-1].append(row)
     out = []
     for i, page_rows in enumerate(pages):
         title = "需关注事项" + (f"({i + 1}/{len(pages)})" if len(pages) > 1 else "")
@@ -466,13 +473,14 @@ def slide_focus(s: Scope, chain_id: str | None, park_id: str | None, masters: pl
     if own.height:
         worst = "红" if oc["红"] else ("黄" if oc["黄"] else "绿")
         behind = "、".join(f"{r['label']}({STATUS_WORD[r['status']]})" for r in tg.alerts(own).iter_rows(named=True))
-        runs = [Run(f"年度目标 {own.height} 项:", 11, True, L.NAVY),
-                Run(f"滞后 {oc['红']} 项", 11, True, L.STATUS_COLOR["红"]), Run("、", 11, True, L.NAVY),
-                Run(f"关注 {oc['黄']} 项", 11, True, L.STATUS_COLOR["黄"]), Run("、", 11, True, L.NAVY),
-                Run(f"正常 {oc['绿']} 项", 11, True, L.STATUS_COLOR["绿"])]
+        z = 10.5
+        runs = [Run(f"年度目标 {own.height} 项:", z, True, L.NAVY),
+                Run(f"滞后 {oc['红']} 项", z, True, L.STATUS_COLOR["红"]), Run("、", z, True, L.NAVY),
+                Run(f"关注 {oc['黄']} 项", z, True, L.STATUS_COLOR["黄"]), Run("、", z, True, L.NAVY),
+                Run(f"正常 {oc['绿']} 项", z, True, L.STATUS_COLOR["绿"])]
         if behind:
-            runs.append(Run(L.truncate(f" · {behind}", 11, L.CONTENT_W - 4.2), 11, False, L.STATUS_COLOR[worst]))
-        sl.blocks.append(Text(f"status:{scope_key}", (L.MARGIN_X, 1.0, L.CONTENT_W, 0.3), [Para(runs)]))
+            runs.append(Run(L.truncate(f" · {behind}", z, L.CONTENT_W - 4.2), z, False, L.STATUS_COLOR[worst]))
+        sl.blocks.append(Text(f"status:{scope_key}", (L.MARGIN_X, 0.98, L.CONTENT_W, 0.31), [Para(runs)]))
     sl.blocks.append(Text(f"info:{scope_key}", (L.MARGIN_X, 1.22, L.CONTENT_W, 0.3),
                           [P(L.truncate(info, 10, L.CONTENT_W - 2 * L.TEXT_INSET_X), 10, color=L.MUTED)]))
     boxes = grid(L.MARGIN_X, 1.5, 6.2, 2.3, 6, 3, row_h=1.12)
@@ -791,12 +799,13 @@ def slides_appendix() -> list[Slide]:
 def slide_contents(sections: list[tuple[str, int, int]], scope_label: str) -> Slide:
     sl = Slide("contents", "目录", section="目录")
     pitch = min(0.56, (L.BOTTOM - 1.45) / max(len(sections), 1))
+    size = 16 if pitch >= 0.52 else 13
     for i, (name, first, last) in enumerate(sections):
         y = 1.45 + i * pitch
         pages = f"第 {first} 页" if first == last else f"第 {first}–{last} 页"
         sl.blocks.append(Text(f"toc:num:{i + 1}", (1.6, y, 0.62, pitch - 0.1), [P(f"{i + 1:02d}", 14, True, L.WHITE, "c")],
                               fill=L.RED, valign="m"))
-        sl.blocks.append(Text(f"toc:item:{i + 1}", (2.35, y, 7.5, pitch - 0.1), [P(name, 16, True, L.NAVY)], valign="m"))
+        sl.blocks.append(Text(f"toc:item:{i + 1}", (2.35, y, 7.5, pitch - 0.1), [P(name, size, True, L.NAVY)], valign="m"))
         sl.blocks.append(Text(f"toc:page:{i + 1}", (9.9, y, 1.9, pitch - 0.1), [P(pages, 12, color=L.MUTED, align="r")],
                               valign="m"))
     sl.notes = [f"本次汇报({scope_label})共{len(sections)}部分:" + "、".join(s[0] for s in sections) + "。"]
