@@ -61,3 +61,17 @@ def test_card_and_funnel_say_which_is_which(app):
     import json
     funnel = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert list(funnel["data"][0]["y"]) == ["收集", "转办", "其中已办结"]
+
+
+def test_topic_breakdowns_carry_their_remainder(raw):
+    """梯度培育 by park and 两个覆盖 by chain: the rows plus the remainder row equal the district (raw tables)."""
+    from dashboard.db import run_query
+    k = independent.kpis(raw, Q)
+    by_park = run_query("cultivation/by_park", quarter_end=Q, chain_id="*")
+    assert by_park["park_name"][-1] == "未入园" and by_park["is_remainder"][-1]
+    assert int(by_park["n_xjr"].sum()) == k["小巨人"]
+    by_chain = run_query("coverage/by_chain", quarter_end=Q, park_id="*")
+    no_chain_base = raw.sql("""SELECT count(*) FROM enterprises e WHERE e.employees >= 10 AND e.founded_on <= $q
+        AND (e.closed_on IS NULL OR e.closed_on > $q)
+        AND e.enterprise_id NOT IN (SELECT enterprise_id FROM enterprise_chains)""", params={"q": Q}).fetchall()[0][0]
+    assert by_chain.filter(by_chain["is_remainder"])["n_base"][0] == no_chain_base
