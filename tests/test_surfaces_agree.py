@@ -130,3 +130,24 @@ def test_deck_attention_slide_is_the_cli_list(capsys, warehouse_path, tmp_path):
     exe = next(s for s in prs.slides if any(sh.name == "executive:问题" for sh in s.shapes))
     text = next(sh.text_frame.text for sh in exe.shapes if sh.name == "executive:问题")
     assert f"年度目标滞后{want['counts']['红']}项、关注{want['counts']['黄']}项" in text
+
+
+def test_an_item_links_to_its_scope_page(warehouse_path, capsys):
+    """Clicking a 需关注事项 row's scope opens that chain's (park's) page with the filter set."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+    want = [i for i in cli_alerts(capsys, warehouse_path)["items"] if i["status"] != "绿" and i["scope_type"] != "district"]
+    at = AppTest.from_file(os.path.join(ROOT, "streamlit_app.py"), default_timeout=120)
+    at.query_params["quarter"] = "2026Q3"
+    at.run()
+    first = next(b for b in at.button if (b.key or "").startswith("algo_ov_al_"))
+    assert first.label == want[0]["scope_name"]
+    first.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    param = "chain" if want[0]["scope_type"] == "chain" else "park"
+    assert at.session_state[param] == want[0]["scope_id"]
+    assert [t.value for t in at.title] == ["产业链" if param == "chain" else "园区"]
+    assert at.query_params.get("quarter") in ("2026Q3", ["2026Q3"])
