@@ -858,7 +858,7 @@ STRETCH_LAGGING = ([0.95, 1.1, 1.35, 1.6], [0.3, 0.25, 0.25, 0.2])
 # The district's own targets: pairing activities were planned well above last year's pace (the weakest
 # district target), organisation coverage a little above it.
 STRETCH_DISTRICT = {"n_pairing_activities_ytd": 1.3, "org_coverage_rate": 1.1}
-HIGH_RATE = 0.9         # rates already this high get a "keep at least" level unless the pace rises …
+HIGH_RATE = 0.9         # rates already this high get a "keep at least" level (closure rates always) …
 KEEP_RATE = 0.96        # … of at most this (e.g. 诉求办结率 "保持 96% 以上")
 
 
@@ -892,7 +892,9 @@ def make_targets(basis: pl.DataFrame) -> pl.DataFrame:
     val = np.where(flow, planned, base + planned)
     # a met-or-exceeded plan rounds down, a stretched one up, so rounding never changes the judgement
     val = np.where(stretch > 1.0, np.ceil(val / unit - 1e-9), np.floor(val / unit + 1e-9)) * unit
-    keep = rate & flat & ~lagging & (base >= HIGH_RATE)                    # e.g. 诉求办结率 "保持 96% 以上"
+    # a closure rate already high is set as a level to keep (e.g. 诉求办结率 "保持 96% 以上"), other high rates
+    # when their pace is flat; the lagging chains are asked for a rise
+    keep = rate & ~lagging & (base >= HIGH_RATE) & (flat | (basis["metric"] == "appeal_resolved_rate").to_numpy())
     val = np.where(keep, np.minimum(np.floor(base * 100 - 0.5) / 100, KEEP_RATE), val)
     val = np.where(flow & (val >= 200), np.round(val / 10) * 10, val)
     val = np.where(rate, np.clip(np.round(val, 3), 0.05, 0.99), np.where(flow, np.maximum(val, 1), val))
