@@ -11,7 +11,7 @@ import datetime as dt
 import polars as pl
 
 from .db import run_query
-from .kpis import BY_KEY, STATUS_ORDER, STATUS_WORD, TARGET_METRICS, fmt_value
+from .kpis import BY_KEY, STATUS_ORDER, STATUS_WORD, fmt_value
 
 SCOPE_WORD = {"district": "全区", "chain": "产业链", "park": "园区"}
 PAGE_OF_SCOPE = {"district": "overview", "chain": "chain", "park": "park"}
@@ -138,6 +138,3 @@ def as_json(row: dict) -> dict:
         "responsible": row["responsible"],
     }
 
-
-def kind_of(metric: str) -> str:
-    return TARGET_METRICS[metric].kind
