@@ -9,6 +9,7 @@ the data so a newly published warehouse shows up without a page reload.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import math
 import time
@@ -17,7 +18,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from . import kpis, theme
+from . import kpis, targets, theme
 from .charts import screen
 from .db import run_query
 from .paths import GEO_DIR
@@ -37,9 +38,9 @@ FRAME_KEY = "bs_last_frame"
 TOP_VH = 23.6
 BODY_VH = 75.5                      # the three columns (below the KPI band); 23.6 + 0.3 + 75.5 < 100
 GAP_VH = 0.7
-PANELS_VH = {"rank": 40.3, "gauge": 24.0, "targets": 23.0}
+PANELS_VH = {"rank": 40.3, "gauge": 24.0, "warn": 23.0}
 PANELS_VH.update(trend=round(BODY_VH - PANELS_VH["rank"] - GAP_VH, 2), map=BODY_VH,
-                 cases=round(BODY_VH - PANELS_VH["gauge"] - PANELS_VH["targets"] - 2 * GAP_VH, 2))
+                 cases=round(BODY_VH - PANELS_VH["gauge"] - PANELS_VH["warn"] - 2 * GAP_VH, 2))
 PANEL_CHROME_VH = 5.5               # title bar + paddings + borders inside a panel
 
 
@@ -213,7 +214,7 @@ def tile(h: kpis.Headline) -> dict:
     if h.target and h.target.get("status"):
         t = h.target
         status = {"word": kpis.STATUS_WORD[t["status"]], "cls": {"绿": "ok", "黄": "warn", "红": "bad"}[t["status"]],
-                  "text": f"目标进度 {t['progress'] * 100:.0f}%"}
+                  "text": f"应达{targets.value(t, 'expected').replace(' ', '')}"}
     return {"key": k.key, "label": k.label, "unit": "%" if k.is_rate else k.unit, "value": value, "dec": dec,
             "text": text, "delta": _delta(k, h.value, h.prev), "status": status}
 
@@ -243,7 +244,7 @@ def assemble(cfg: Config, item: Item, idx: int, all_items: list[Item]) -> dict:
         rank_df = run_query("bigscreen/chain_ranking", quarter_end=q_end, park_id="*")
         rank_title, rank_cur = "产业链排名 · 在营企业", item.id if item.kind == "chain" else None
     parks_df = run_query("bigscreen/parks", quarter_end=q_end, chain_id=chain)
-    targets = run_query("shared/target_status", quarter_end=q_end, chain_id=chain, park_id=park)
+    warn = warning(q_end, item)
     cases_df = run_query("bigscreen/cases", quarter_end=q_end, chain_id=chain, park_id=park, limit=N_CASES)
     cases_note = ""
     if cases_df.is_empty() and item.kind != "district":
@@ -269,16 +270,33 @@ def assemble(cfg: Config, item: Item, idx: int, all_items: list[Item]) -> dict:
         "map": screen.district_map(parks_df, MAP_METRIC, item.id if item.kind == "park" else None,
                                    scope_label=item.name if item.kind == "chain" else "全区"),
         "gauge": screen.gauge(gauge_head.value, gauge_head.target, stats),
-        "targets": screen.target_bars(targets) if not targets.is_empty() else None,
-        "targets_title": f"年度目标进度 · {q_label}",
+        "warn": warn,
+        "warn_title": "预警",
         "cases": [_case(r) for r in cases_df.iter_rows(named=True)],
         "cases_note": cases_note,
     }
 
 
+def warning(q_end: dt.date, item: Item) -> dict:
+    """The 预警 panel of an item: its annual targets' 滞后 items (关注 when none is 滞后; for the district every
+    district, chain and park target) from the one target mart, and its overdue appeals by age."""
+    df = targets.items(q_end, item.id if item.kind == "chain" else None, item.id if item.kind == "park" else None)
+    c = targets.counts(df)
+    shown = df.filter(pl.col("status") == ("红" if c["红"] else "黄"))
+    rows = [{"status": r["status"], "word": kpis.STATUS_WORD[r["status"]],
+             "scope": r["scope_name"] if item.kind == "district" else "",
+             "label": r["label"], "line": f"{targets.versus_text(r)} · {targets.gap_text(r)}"}
+            for r in shown.iter_rows(named=True)]
+    ages = run_query("appeals/overdue_age", quarter_end=q_end, chain_id=item.chain_key, park_id=item.park_key)
+    return {"counts": c, "n_targets": df.height, "items": rows,
+            "ages": [(r["overdue_bucket_label"], int(r["n_overdue"]), r["overdue_bucket"] >= 3)
+                     for r in ages.iter_rows(named=True)],
+            "n_overdue": int(ages["n_overdue"].sum())}
+
+
 # ------------------------------------------------------------------------------------------- HTML
 def esc(s) -> str:
-    return (str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+    return html.escape(str(s))
 
 
 def panel_title(title: str, extra: str = "", extra_html: str = "") -> str:
@@ -305,6 +323,35 @@ def cases_html(cases: list[dict], note: str = "") -> str:
             else f"<div class='bs-cases-still'>{cards}</div>")
     nt = f"<div class='bs-cases-note'>{esc(note)}</div>" if note else ""
     return f"<div class='bs-cases'>{nt}<div class='bs-cases-win'>{body}</div></div>"
+
+
+WARN_ITEM_VH = 4.3                   # one 预警 ticker line (3 fit under the age row)
+
+
+def warn_title_extra(warn: dict) -> str:
+    c = warn["counts"]
+    return (f"年度目标 <b style='color:{BAD}'>滞后 {c['红']}</b> · <b style='color:{WARN}'>关注 {c['黄']}</b>"
+            f" / {warn['n_targets']} 项")
+
+
+def warn_html(warn: dict) -> str:
+    """The 预警 panel: overdue appeals by age on top, then the 滞后 targets (关注 when none), rolling when long."""
+    ages = "".join(f"<div class='bs-age{' hot' if hot and n else ''}'><b>{n:,}</b><span>{esc(lab)}</span></div>"
+                   for lab, n, hot in warn["ages"])
+    head = (f"<div class='bs-ages'><div class='bs-age-t'>超期诉求<span><b>{warn['n_overdue']:,}</b> 件</span></div>{ages}</div>")
+    if not warn["n_targets"]:
+        body = "<div class='bs-warn-empty'>本范围未设年度目标</div>"
+    elif not warn["items"]:
+        body = "<div class='bs-warn-empty ok'>年度目标进度均正常</div>"
+    else:
+        lines = "".join(
+            f"<div class='bs-warn-i'><div class='bs-warn-h'><span class='bs-warn-s s-{esc(r['status'])}'>{esc(r['word'])}</span>"
+            f"<span class='bs-warn-n'>{esc(r['scope'] + ' · ' if r['scope'] else '')}{esc(r['label'])}</span></div>"
+            f"<div class='bs-warn-l'>{esc(r['line'])}</div></div>" for r in warn["items"])
+        n = len(warn["items"])
+        body = (f"<div class='bs-cases-roll bs-warn-roll' data-n='{n}' data-step-vh='{WARN_ITEM_VH}'>{lines}{lines}</div>"
+                if n > 3 else f"<div class='bs-cases-still'>{lines}</div>")
+    return f"<div class='bs-warn'>{head}<div class='bs-warn-win'>{body}</div></div>"
 
 
 def waiting_html(message: str = "数据更新中,请稍候") -> str:
@@ -461,6 +508,26 @@ div[class*="st-key-bsp-"]::after {{ bottom: -1px; right: -1px; border-left: none
 .bs-case-w {{ font-size: 1.45vh; line-height: 1.9vh; color: {MUTED}; margin-top: 0.3vh; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 .bs-cases-empty, .bs-empty {{ font-size: 1.8vh; color: {MUTED}; text-align: center; padding-top: 6vh; }}
+
+/* ---- 预警: overdue appeals by age + 滞后 targets ticker ---- */
+.bs-warn {{ height: calc({PANELS_VH['warn']}vh - {PANEL_CHROME_VH}vh); overflow: hidden; display: flex; flex-direction: column; }}
+.bs-ages {{ display: grid; grid-template-columns: 1.1fr repeat(4, 1fr); gap: 0.3vw; height: 4.6vh; flex: 0 0 auto; }}
+.bs-age, .bs-age-t {{ box-sizing: border-box; border: 1px solid rgba(57,197,255,0.25); padding: 0.2vh 0.3vw; overflow: hidden;
+  display: flex; flex-direction: column; justify-content: center; }}
+.bs-age b {{ font-size: 2.0vh; line-height: 2.3vh; color: {TEXT}; font-variant-numeric: tabular-nums; }}
+.bs-age span, .bs-age-t {{ font-size: 1.25vh; line-height: 1.5vh; color: {MUTED}; white-space: nowrap; }}
+.bs-age-t b {{ font-size: 1.9vh; color: {BAD}; }}
+.bs-age.hot b {{ color: {BAD}; }}
+.bs-warn-win {{ flex: 1 1 0; min-height: 0; overflow: hidden; margin-top: 0.5vh; }}
+.bs-warn-i {{ height: {WARN_ITEM_VH}vh; box-sizing: border-box; padding: 0.35vh 0.2vw; overflow: hidden;
+  border-bottom: 1px dashed rgba(57,197,255,0.25); }}
+.bs-warn-h {{ display: flex; align-items: center; gap: 0.4vw; height: 2vh; white-space: nowrap; overflow: hidden; }}
+.bs-warn-s {{ font-size: 1.3vh; line-height: 1.8vh; font-weight: 800; padding: 0 0.35vw; border-radius: 0.3vh; color: #fff; }}
+.bs-warn-s.s-红 {{ background: {BAD}; }} .bs-warn-s.s-黄 {{ background: {WARN}; color: #1a1200; }}
+.bs-warn-n {{ font-size: 1.6vh; font-weight: 700; color: {TEXT}; overflow: hidden; text-overflow: ellipsis; }}
+.bs-warn-l {{ font-size: 1.35vh; line-height: 1.9vh; color: {MUTED}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.bs-warn-empty {{ font-size: 1.8vh; color: {MUTED}; text-align: center; padding-top: 3vh; }}
+.bs-warn-empty.ok {{ color: {OK}; }}
 
 /* ---- waiting / stale states ---- */
 .bs-wait {{ height: 100vh; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 3vh; }}

@@ -28,7 +28,7 @@ from .paths import ROOT
 
 from .chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 VIEWPORT = {"width": 1920, "height": 1080}
-N_CHARTS = 5            # ranking, trend, map, gauge, targets
+N_CHARTS = 4            # ranking, trend, map, gauge
 
 # True when every ECharts container has a canvas with more than a few colours (sampled on a 48×48 copy)
 # and the KPI tiles are on the screen (their count-up may still be running).

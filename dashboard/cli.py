@@ -72,7 +72,7 @@ def parse_quarter(label: str):
 
 
 def cmd_kpis(args) -> int:
-    from . import db, kpis
+    from . import db, kpis, targets
     if args.db:
         db.set_db_path(args.db)
     _quiet_streamlit()
@@ -100,7 +100,9 @@ def cmd_kpis(args) -> int:
     for h in items:
         extra = ""
         if h.target:
-            extra = f"  目标 {kpis.fmt_value(h.kpi, h.target['target_value'])} 进度 {h.target['progress'] * 100:.0f}% {h.target['status']}"
+            t = h.target
+            extra = (f"  年度目标 {kpis.fmt_value(h.kpi, t['target_value'])} 应达 {targets.value(t, 'expected')}"
+                     f" {kpis.STATUS_WORD[t['status']]}")
         print(f"  {h.kpi.label:<10}{h.text:>14}{extra}")
     return 0
 
@@ -228,7 +230,7 @@ def describe_failure(e: BaseException) -> tuple[str, int]:
     return (f"内部错误({type(e).__name__}),操作未完成。设置环境变量 DASHBOARD_DEBUG=1 后重试可查看技术细节", 1)
 
 
-EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli"]
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.alerts_cli"]
 
 
 def _extra_commands():

@@ -4,6 +4,10 @@ Everything is drawn from one seeded numpy Generator in a fixed order, so the sam
 same rows on every run and machine. Nothing depends on today's date. Names of enterprises and
 people are synthetic. At scale 1 the 2026Q3 honours are calibrated exactly (32 小巨人, 7 单项冠军,
 343 两高四新) and there are more than 40,000 在营中小企业.
+
+One function per table family (reference_tables, enterprises, enterprise_chains, honors, secretaries,
+enterprise_party, meetings, appeals, pairings, chain_master_plans), called in that order by
+`generate`; `make_targets` sets the annual targets once the marts are built.
 """
 from __future__ import annotations
 
@@ -163,34 +167,95 @@ def _person_names(rng, n: int) -> list[str]:
     return [SURNAMES[a] + GIVEN[b] + (GIVEN[c] if t else "") for a, b, c, t in zip(s, g1, g2, two)]
 
 
-def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
-    """All raw tables of the contract except `targets` and `meta` (those need the marts)."""
-    rng = np.random.default_rng(SEED)
-    ref = load_ref()
-    chain_ids = ref.chains["chain_id"].to_list()
-    park_ids = ref.parks["park_id"].to_list()
-    n_chain, n_park = len(chain_ids), len(park_ids)
-    t: dict[str, pl.DataFrame] = {}
+def _size_of(employees: np.ndarray) -> np.ndarray:
+    return np.where(employees >= 1000, "大", np.where(employees >= 300, "中", np.where(employees >= 20, "小", "微")))
 
-    t["chains"] = ref.chains.select(
+
+# ==================================================================================== shared state
+@dataclass
+class Ctx:
+    """What every table family reads: the one random stream, the scale and the reference data."""
+    rng: np.random.Generator
+    scale: float
+    ref: Ref
+    chain_ids: list[str]
+    park_ids: list[str]
+    unit_ids: np.ndarray
+    unit_types: np.ndarray
+
+
+@dataclass
+class Population:
+    """The enterprise population as arrays (index = enterprise row), shared by the later families."""
+    ent_ids: np.ndarray
+    founded: np.ndarray
+    closed: np.ndarray
+    employees: np.ndarray
+    size: np.ndarray
+    revenue: np.ndarray
+    park_idx: np.ndarray
+    in_park: np.ndarray
+    on_chain: np.ndarray
+    first_chain: np.ndarray
+    second: np.ndarray
+    second_chain: np.ndarray
+    primary_chain: np.ndarray | None = None     # set by enterprise_chains()
+    ent_lag: np.ndarray | None = None
+    master_pairs: list[tuple[int, int]] | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.ent_ids)
+
+    @property
+    def park_of(self) -> np.ndarray:
+        return np.where(self.in_park, self.park_idx, -1)
+
+    def alive_at(self, q) -> np.ndarray:
+        return (self.founded <= q) & (np.isnat(self.closed) | (self.closed > q))
+
+    def chain_of(self, ctx: Ctx, e: int) -> str | None:
+        return ctx.chain_ids[self.primary_chain[e]] if self.primary_chain[e] >= 0 else None
+
+
+@dataclass
+class SecretaryInfo:
+    start: np.ndarray
+    end: np.ndarray
+    ent: np.ndarray
+
+
+@dataclass
+class MeetingInfo:
+    tucao: list[tuple]          # (meeting_id, chain_id, park_id, held_on) of every 吐槽大会
+    chief_parks: list[str]
+
+
+# ==================================================================================== families
+def reference_tables(ref: Ref) -> dict[str, pl.DataFrame]:
+    """chains, parks, units: from data/ref (names and structure of the district)."""
+    chains = ref.chains.select(
         "chain_id", "name", "leader_title", "lead_unit_id",
         pl.col("partner_unit_ids").str.split(";"), "coverage_mode")
-    t["parks"] = ref.parks.select(
+    parks = ref.parks.select(
         "park_id", "name", "park_type", pl.col("lon").cast(pl.Float64), pl.col("lat").cast(pl.Float64),
         (pl.col("has_park_chief") == "true").alias("has_park_chief"),
         pl.when(pl.col("chief_unit_id") == "").then(None).otherwise(pl.col("chief_unit_id")).alias("chief_unit_id"),
         pl.when(pl.col("mechanism") == "").then(None).otherwise(pl.col("mechanism")).alias("mechanism"))
-    t["units"] = ref.units
+    return {"chains": chains, "parks": parks, "units": ref.units}
 
-    # ---------------------------------------------------------------- enterprises
-    n = max(200, int(round(N_ENTERPRISES * scale)))
+
+def enterprises(ctx: Ctx) -> tuple[Population, pl.DataFrame]:
+    """The enterprise population: founding/closing, size, park, chain choice, street and a unique name."""
+    rng, ref, chain_ids, park_ids = ctx.rng, ctx.ref, ctx.chain_ids, ctx.park_ids
+    n_chain, n_park = len(chain_ids), len(park_ids)
+    n = max(200, int(round(N_ENTERPRISES * ctx.scale)))
     new = rng.random(n) < 0.30
     founded = np.where(
         new,
         _rand_dates(rng, np.full(n, D("2023-10-01")), np.full(n, D("2026-09-20"))),
         _rand_dates(rng, np.full(n, D("1996-01-01")), np.full(n, D("2023-09-30"))),
     )
-    # newer firms skew later (growth): square the position inside the window
     closes = rng.random(n) < 0.085
     close_lo = np.maximum(founded + np.timedelta64(180, "D"), D("2022-01-01"))
     close_on = _rand_dates(rng, close_lo, np.maximum(close_lo, np.full(n, D("2026-09-25"))))
@@ -199,7 +264,7 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
     employees = np.maximum(1, np.round(np.exp(rng.normal(2.35, 1.25, n)))).astype(np.int64)
     big = rng.random(n) < 0.006
     employees = np.where(big, employees + rng.integers(1000, 6000, n), employees)
-    size = np.where(employees >= 1000, "大", np.where(employees >= 300, "中", np.where(employees >= 20, "小", "微")))
+    size = _size_of(employees)
     revenue = np.round(employees * 45.0 * np.exp(rng.normal(0, 0.7, n)), 1)
 
     park_idx = rng.choice(n_park, n, p=np.array(PARK_WEIGHT) / sum(PARK_WEIGHT))
@@ -211,8 +276,7 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         for rank, p in enumerate(CHAIN_PARKS[c]):
             affinity[park_ids.index(p), ci] += 6.0 / (rank + 1)
     affinity *= np.array([CHAIN_WEIGHT[c] for c in chain_ids])[None, :]
-    prob = affinity / affinity.sum(axis=1, keepdims=True)
-    cum = prob.cumsum(axis=1)
+    cum = (affinity / affinity.sum(axis=1, keepdims=True)).cumsum(axis=1)
     u = rng.random(n)
     first_chain = (u[:, None] > cum[park_idx]).sum(axis=1)
     # firms outside parks choose by chain weight only
@@ -226,15 +290,31 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
     street_of_park = {row["park_id"]: row["streets"].split(";") for row in ref.parks.iter_rows(named=True)}
     sidx = rng.integers(0, 17, n)
     pick = rng.integers(0, 2, n)
-    streets = []
-    for i in range(n):
-        if in_park[i]:
-            opts = street_of_park[park_ids[park_idx[i]]]
-            streets.append(opts[pick[i] % len(opts)])
-        else:
-            streets.append(STREETS[sidx[i]])
+    streets = [street_of_park[park_ids[park_idx[i]]][pick[i] % len(street_of_park[park_ids[park_idx[i]]])]
+               if in_park[i] else STREETS[sidx[i]] for i in range(n)]
+    names = _enterprise_names(rng, on_chain, first_chain, size, chain_ids)
+    org_numbers = (np.arange(n, dtype=np.int64) * 7919 + 12_345_678) % 100_000_000
+    region = np.where(rng.random(n) < 0.8, "440112", "440116")
+    pop = Population(ent_ids, founded, closed, employees, size, revenue, park_idx, in_park, on_chain,
+                     first_chain, second, second_chain)
+    df = pl.DataFrame({
+        "enterprise_id": ent_ids,
+        "uscc": make_usccs(org_numbers, region),
+        "name": names,
+        "park_id": [park_ids[p] if ip else None for p, ip in zip(park_idx, in_park)],
+        "street": streets,
+        "size": size,
+        "employees": employees.astype(np.int32),
+        "revenue_10k": revenue,
+        "founded_on": founded.astype("datetime64[D]"),
+        "closed_on": closed.astype("datetime64[D]"),
+    })
+    return pop, df
 
-    # names: 字号(2 chars) + 行业词 + 组织形式, unique by construction after a few redraws
+
+def _enterprise_names(rng, on_chain, first_chain, size, chain_ids) -> list[str]:
+    """字号(2–3 chars) + 行业词 + 组织形式, unique by construction after a few redraws."""
+    n = len(on_chain)
     words = np.empty(n, dtype=object)
     wsel = rng.integers(0, 4, n)
     osel = rng.integers(0, len(OTHER_WORDS), n)
@@ -264,32 +344,23 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                 seen.add(nm)
                 names[i] = nm
         todo = np.array(retry, dtype=np.int64)
-    org_numbers = (np.arange(n, dtype=np.int64) * 7919 + 12_345_678) % 100_000_000
-    region = np.where(rng.random(n) < 0.8, "440112", "440116")
-    t["enterprises"] = pl.DataFrame({
-        "enterprise_id": ent_ids,
-        "uscc": make_usccs(org_numbers, region),
-        "name": names.tolist(),
-        "park_id": [park_ids[p] if ip else None for p, ip in zip(park_idx, in_park)],
-        "street": streets,
-        "size": size,
-        "employees": employees.astype(np.int32),
-        "revenue_10k": revenue,
-        "founded_on": founded.astype("datetime64[D]"),
-        "closed_on": closed.astype("datetime64[D]"),
-    })
-    ents = t["enterprises"]
+    return names.tolist()
 
-    # ---------------------------------------------------------------- enterprise_chains and roles
-    member = np.flatnonzero(on_chain)
-    ec_e = np.concatenate([member, np.flatnonzero(second)])
-    ec_c = np.concatenate([first_chain[member], second_chain[second]])
-    alive_now = np.isnat(closed) & (founded <= D("2023-06-30"))
+
+def enterprise_chains(ctx: Ctx, pop: Population, ents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Chain membership with roles (1–3 链主 by revenue, ~8 % 核心, the rest 配套); 链主 become large firms.
+    Returns (enterprise_chains, enterprises with the 链主 sizes updated)."""
+    chain_ids = ctx.chain_ids
+    n_chain = len(chain_ids)
+    member = np.flatnonzero(pop.on_chain)
+    ec_e = np.concatenate([member, np.flatnonzero(pop.second)])
+    ec_c = np.concatenate([pop.first_chain[member], pop.second_chain[pop.second]])
+    alive_then = np.isnat(pop.closed) & (pop.founded <= D("2023-06-30"))
     role = np.full(len(ec_e), "配套", dtype=object)
     master_pairs: list[tuple[int, int]] = []
     for ci in range(n_chain):
         rows = np.flatnonzero(ec_c == ci)
-        rev = revenue[ec_e[rows]] * np.where(alive_now[ec_e[rows]], 1, 0)
+        rev = pop.revenue[ec_e[rows]] * np.where(alive_then[ec_e[rows]], 1, 0)
         order = rows[np.argsort(-rev, kind="stable")]
         n_master = 1 + (ci % 3 == 0) + (ci in (1, 6))  # 1–3 链主 per chain
         for r in order[:n_master]:
@@ -298,34 +369,40 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         n_core = max(3, int(len(rows) * 0.08))
         for r in order[n_master:n_master + n_core]:
             role[r] = "核心"
-    # 链主 are large, long-established firms
-    for e, _ in master_pairs:
-        employees[e] = max(employees[e], 1200 + int(revenue[e]) % 3000)
-    ents = ents.with_columns(
-        pl.Series("employees", employees.astype(np.int32)),
-        pl.Series("size", np.where(employees >= 1000, "大", np.where(employees >= 300, "中", np.where(employees >= 20, "小", "微")))),
-    )
-    size = ents["size"].to_numpy()
-    t["enterprises"] = ents
-    t["enterprise_chains"] = pl.DataFrame({
-        "enterprise_id": ent_ids[ec_e], "chain_id": np.array(chain_ids)[ec_c], "role": role.astype(str),
-    }).sort("enterprise_id", "chain_id")
-    primary_chain = np.full(n, -1)
-    primary_chain[member] = first_chain[member]
+    for e, _ in master_pairs:        # 链主 are large, long-established firms
+        pop.employees[e] = max(pop.employees[e], 1200 + int(pop.revenue[e]) % 3000)
+    pop.size = _size_of(pop.employees)
+    ents = ents.with_columns(pl.Series("employees", pop.employees.astype(np.int32)), pl.Series("size", pop.size))
+    pop.primary_chain = np.full(pop.n, -1)
+    pop.primary_chain[member] = pop.first_chain[member]
     lag = np.array([CHAIN_LAG[c] for c in chain_ids])
-    ent_lag = np.where(primary_chain >= 0, lag[np.maximum(primary_chain, 0)], -0.03)
+    pop.ent_lag = np.where(pop.primary_chain >= 0, lag[np.maximum(pop.primary_chain, 0)], -0.03)
+    pop.master_pairs = master_pairs
+    ec = pl.DataFrame({
+        "enterprise_id": pop.ent_ids[ec_e], "chain_id": np.array(chain_ids)[ec_c], "role": role.astype(str),
+    }).sort("enterprise_id", "chain_id")
+    return ec, ents
 
-    # ---------------------------------------------------------------- honours (ladder)
-    alive_q = lambda q: (founded <= q) & (np.isnat(closed) | (closed > q))  # noqa: E731
-    score = rng.random(n) + 0.8 * on_chain + 0.4 * (size == "中") + 0.25 * (size == "小") \
+
+def honors(ctx: Ctx, pop: Population) -> pl.DataFrame:
+    """The honour ladder 创新型中小企业 → 省级专精特新 → 小巨人 → 单项冠军, plus 两高四新 and 高新技术企业.
+
+    Awards come in named batches; a 3-year recognition is re-reviewed at its end and, when renewed, the
+    new award carries the re-review year in its batch name. 小巨人, 单项冠军 and 两高四新 are calibrated
+    to the seed's counts at as_of (HONOR_TARGETS, scaled)."""
+    rng, scale = ctx.rng, ctx.scale
+    founded, closed, size, employees = pop.founded, pop.closed, pop.size, pop.employees
+    n = pop.n
+    score = rng.random(n) + 0.8 * pop.on_chain + 0.4 * (size == "中") + 0.25 * (size == "小") \
         + 0.5 * (employees >= 50) - 2.0 * (founded > D("2021-06-30")) - 3.0 * ~np.isnat(closed)
     rank = np.argsort(-score, kind="stable")
-    honors_rows: list[tuple] = []
+    alive_at = pop.alive_at(AS_OF_D)
+    honors_rows: list[list] = []
 
-    def honor_batches(honor, batches, pool, years_valid, renew_p, revoke_p, exclude=()):
-        """Award batches to enterprises taken in order from `pool`; return list of rows."""
+    def honor_batches(honor, batches, pool, years_valid, renew_p, revoke_p):
+        """Award batches to enterprises taken in order from `pool`; return (rows, next pool position)."""
         rows = []
-        used = set(exclude)
+        used: set[int] = set()
         k = 0
         for batch, awarded, cnt in batches:
             cnt = max(1, int(round(cnt * scale)))
@@ -344,21 +421,19 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                     rev = a + np.timedelta64(int(rng.integers(200, 700)), "D")
                     rev = rev if rev <= AS_OF_D else np.datetime64("NaT")
                 rows.append([e, honor, batch, a, exp, rev])
-                # re-review: renewed when the term ends before as_of
+                # re-review at the end of the term (before as_of): renewed as a new award of that year
                 while years_valid and not np.isnat(exp) and exp <= AS_OF_D and np.isnat(rev):
                     if rng.random() >= renew_p:
                         break
                     a2 = exp
                     y = a2.astype(object).year
                     exp = _d(a2.astype(object).replace(year=y + years_valid))
-                    rows.append([e, honor, f"{batch}(复核通过)", a2, exp, np.datetime64("NaT")])
+                    rows.append([e, honor, f"{y}年复核通过", a2, exp, np.datetime64("NaT")])
         return rows, k
 
     def calibrate(rows, honor, target, pool, start_k, last_batch, last_date):
         """Make the number valid at as_of exactly `target` (scaled): revoke or add in the last batch."""
         target = max(1, int(round(target * scale)))
-
-        alive_at = alive_q(AS_OF_D)
 
         def valid(r):
             return r[3] <= AS_OF_D and (np.isnat(r[4]) or r[4] > AS_OF_D) and (np.isnat(r[5]) or r[5] > AS_OF_D) \
@@ -377,8 +452,8 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
             if e in used or not alive_at[e] or founded[e] > _d(last_date) - np.timedelta64(365, "D"):
                 continue
             used.add(e)
-            a = _d(last_date)
-            r = [e, honor, last_batch, a, _d(last_date.replace(year=last_date.year + 3)), np.datetime64("NaT")]
+            r = [e, honor, last_batch, _d(last_date), _d(last_date.replace(year=last_date.year + 3)),
+                 np.datetime64("NaT")]
             rows.append(r)
             cur.append(r)
         return rows
@@ -386,7 +461,6 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
     top = [int(e) for e in rank]
     hi_pool = [e for e in top if size[e] in ("中", "小")]
     champ_pool = [e for e in top if size[e] in ("大", "中")]
-    # 创新型中小企业 → 省级专精特新 → 小巨人 → 单项冠军, drawn from nested pools
     rows, _ = honor_batches("创新型中小企业", [("2022年度", dt.date(2022, 9, 15), 420), ("2023年度", dt.date(2023, 9, 15), 460),
                                         ("2024年度", dt.date(2024, 9, 15), 520), ("2025年度", dt.date(2025, 9, 15), 560),
                                         ("2026年度", dt.date(2026, 9, 10), 600)], hi_pool[: int(6000 * scale) + 50], 3, 0.85, 0.0)
@@ -402,11 +476,11 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                                    ("第七批", dt.date(2025, 8, 20), 6), ("第八批", dt.date(2026, 8, 25), 5)],
                             xjr_pool, 3, 0.8, 0.03)
     honors_rows += calibrate(rows, "小巨人", HONOR_TARGETS["小巨人"], xjr_pool, k, "第八批", dt.date(2026, 8, 25))
+    champ = champ_pool[: int(200 * scale) + 10]
     rows, k = honor_batches("单项冠军", [("第四批", dt.date(2019, 11, 20), 2), ("第五批", dt.date(2020, 12, 10), 1),
                                     ("第七批", dt.date(2022, 11, 25), 2), ("第八批", dt.date(2023, 12, 10), 2),
-                                    ("第九批", dt.date(2025, 1, 10), 1)], champ_pool[: int(200 * scale) + 10], 3, 0.85, 0.0)
-    honors_rows += calibrate(rows, "单项冠军", HONOR_TARGETS["单项冠军"], champ_pool[: int(200 * scale) + 10], k,
-                             "第九批", dt.date(2025, 1, 10))
+                                    ("第九批", dt.date(2025, 1, 10), 1)], champ, 3, 0.85, 0.0)
+    honors_rows += calibrate(rows, "单项冠军", HONOR_TARGETS["单项冠军"], champ, k, "第九批", dt.date(2025, 1, 10))
     lg_pool = [e for e in top if founded[e] < D("2024-06-30")][: int(3000 * scale) + 50]
     rows, k = honor_batches("两高四新", [("2023年度", dt.date(2023, 4, 20), 150), ("2024年度", dt.date(2024, 4, 20), 90),
                                     ("2025年度", dt.date(2025, 4, 20), 70), ("2026年度", dt.date(2026, 4, 20), 60)],
@@ -418,24 +492,24 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                             gx_pool, 3, 0.75, 0.005)
     honors_rows += rows
     hr = list(zip(*honors_rows))
-    t["honors"] = pl.DataFrame({
-        "enterprise_id": ent_ids[np.array(hr[0], dtype=np.int64)],
+    return pl.DataFrame({
+        "enterprise_id": pop.ent_ids[np.array(hr[0], dtype=np.int64)],
         "honor": list(hr[1]), "batch": list(hr[2]),
         "awarded_on": np.array(hr[3], dtype="datetime64[D]"),
         "expires_on": np.array(hr[4], dtype="datetime64[D]"),
         "revoked_on": np.array(hr[5], dtype="datetime64[D]"),
     }).sort("enterprise_id", "honor", "awarded_on")
 
-    # ---------------------------------------------------------------- secretaries (第一书记)
-    units = ref.units
-    unit_ids = np.array(units["unit_id"].to_list())
-    utype = np.array(units["unit_type"].to_list())
+
+def secretaries(ctx: Ctx, pop: Population) -> tuple[pl.DataFrame, pl.DataFrame, SecretaryInfo]:
+    """第一书记 (≈124 people from ≈55 units in ≈100 SMEs at scale 1) and their quarterly outcomes."""
+    rng, unit_ids, utype = ctx.rng, ctx.unit_ids, ctx.unit_types
     src_units = np.flatnonzero(np.isin(utype, ["经济部门", "行业党委", "镇街", "国企"]))
     src_units = src_units[rng.permutation(len(src_units))][:52].tolist() + \
         [int(np.flatnonzero(unit_ids == u)[0]) for u in ("U55", "U53", "U58")]
-    n_sec_ent = max(5, int(round(101 * scale)))
-    cand = np.flatnonzero(on_chain & np.isin(size, ["中", "小"]) & (employees >= 15)
-                          & np.isnat(closed) & (founded < D("2023-01-01")))
+    n_sec_ent = max(5, int(round(101 * ctx.scale)))
+    cand = np.flatnonzero(pop.on_chain & np.isin(pop.size, ["中", "小"]) & (pop.employees >= 15)
+                          & np.isnat(pop.closed) & (pop.founded < D("2023-01-01")))
     sec_ents = rng.choice(cand, min(n_sec_ent, len(cand)), replace=False)
     sec_rows = []
     for e in sec_ents:
@@ -460,27 +534,28 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
     sec_rows.sort(key=lambda r: (r[2], r[0]))
     n_sec = len(sec_rows)
     sec_ids = np.array(_ids("S", n_sec, 5))
-    sec_start = np.array([r[2] for r in sec_rows], dtype="datetime64[D]")
-    sec_end = np.array([r[3] for r in sec_rows], dtype="datetime64[D]")
-    sec_ent = np.array([r[0] for r in sec_rows])
-    t["secretaries"] = pl.DataFrame({
+    info = SecretaryInfo(np.array([r[2] for r in sec_rows], dtype="datetime64[D]"),
+                         np.array([r[3] for r in sec_rows], dtype="datetime64[D]"),
+                         np.array([r[0] for r in sec_rows]))
+    secs = pl.DataFrame({
         "secretary_id": sec_ids, "name": _person_names(rng, n_sec),
         "source_unit_id": unit_ids[[r[1] for r in sec_rows]],
-        "enterprise_id": ent_ids[sec_ent], "started_on": sec_start, "ended_on": sec_end,
+        "enterprise_id": pop.ent_ids[info.ent], "started_on": info.start, "ended_on": info.end,
     })
 
-    # outcomes: per secretary per quarter of service
+    # outcomes: per secretary per quarter of service; lagging chains' secretaries report fewer
     out_rows = []
     case_k = 0
     kind_p = np.array([0.33, 0.2, 0.19, 0.09, 0.1, 0.09])
     for s in range(n_sec):
+        pace = 1.0 + 1.5 * min(0.0, float(pop.ent_lag[info.ent[s]]))
         for qi in range(len(QE)):
-            lo = max(QS[qi], sec_start[s])
-            hi = QE[qi] if np.isnat(sec_end[s]) else min(QE[qi], sec_end[s] - np.timedelta64(1, "D"))
+            lo = max(QS[qi], info.start[s])
+            hi = QE[qi] if np.isnat(info.end[s]) else min(QE[qi], info.end[s] - np.timedelta64(1, "D"))
             if hi < lo:
                 continue
             frac = ((hi - lo).astype(int) + 1) / 91.0
-            m = rng.poisson(4.2 * frac * (0.85 if qi % 4 == 1 else 1.0))
+            m = rng.poisson(4.2 * frac * pace * (0.85 if qi % 4 == 1 else 1.0))
             for _ in range(m):
                 kind = OUTCOME_KINDS[rng.choice(6, p=kind_p)]
                 nn = 1 + rng.poisson(1.0) if kind == "解决问题" else 1 + rng.poisson(0.4)
@@ -494,43 +569,56 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                     title = opts[int(rng.integers(0, len(opts)))]
                 out_rows.append((s, day, kind, int(nn), title, bool(is_case)))
     out_rows.sort(key=lambda r: (r[1], r[0]))
-    t["secretary_outcomes"] = pl.DataFrame({
+    outcomes = pl.DataFrame({
         "outcome_id": _ids("O", len(out_rows), 7),
         "secretary_id": sec_ids[[r[0] for r in out_rows]],
         "occurred_on": np.array([r[1] for r in out_rows], dtype="datetime64[D]"),
         "kind": [r[2] for r in out_rows], "n": np.array([r[3] for r in out_rows], dtype=np.int32),
         "title": [r[4] for r in out_rows], "is_case": [r[5] for r in out_rows],
     })
+    return secs, outcomes, info
 
-    # ---------------------------------------------------------------- enterprise_party (survey base)
+
+def enterprise_party(ctx: Ctx, pop: Population) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+    """The quarterly party survey of the base (在营, ≥ 10 employees): organisation, members, liaison …
+
+    Larger firms and chain firms organise more often (a large firm with many members and no organisation
+    is rare); firms that never organise have few members. Lagging chains organise and appoint liaisons
+    more slowly. Returns (table, base row indices, org_type matrix base × quarter)."""
+    rng = ctx.rng
+    employees, on_chain = pop.employees, pop.on_chain
     base = np.flatnonzero(employees >= 10)
     nb = len(base)
-    alive = np.stack([alive_q(q)[base] for q in QE], axis=1)  # nb × 12
-    e_lag = ent_lag[base]
-    # propensity to organise, rising over time; lagging chains lower
-    prop = 0.62 + 2 * e_lag + 0.18 * on_chain[base] + 0.08 * (employees[base] >= 50) + rng.normal(0, 0.22, nb)
-    start_q = np.full(nb, 99)
-    had_org_before = rng.random(nb) < np.clip(prop, 0, 1)
+    emp = employees[base]
+    alive = np.stack([pop.alive_at(q)[base] for q in QE], axis=1)  # nb × 12
+    e_lag = pop.ent_lag[base]
+    # propensity to organise, rising over time and with size; lagging chains lower
+    prop = (0.58 + 2 * e_lag + 0.18 * on_chain[base] + 0.08 * (emp >= 50) + 0.22 * (emp >= 300)
+            + 0.3 * (emp >= 1000) + rng.normal(0, 0.22, nb))
+    had_org_before = rng.random(nb) < np.clip(prop, 0, 0.995)
     late = rng.random(nb) < 0.45
     start_q = np.where(had_org_before, np.where(late, rng.integers(0, 12, nb) + rng.integers(0, 6, nb), -1), 99)
     start_q = np.where(start_q > 11, 99, start_q)
-    # members: initial stock depends on size; new members each quarter
-    m0 = rng.poisson(np.clip(employees[base] * 0.035, 0.2, 40))
+    # members: firms that organise (now or later) have a stock by size; the others only a few
+    m_org = rng.poisson(np.clip(emp * 0.035, 0.2, 40))
+    m_none = rng.poisson(np.clip(emp * 0.006, 0.1, 1.6))
+    m0 = np.where(start_q < 99, m_org, m_none)
     has_org = np.arange(12)[None, :] >= start_q[:, None]
-    new_m = rng.poisson(np.where(has_org, 0.22, 0.04) * np.clip(employees[base] / 60, 0.3, 4)[:, None])
+    new_m = rng.poisson(np.where(has_org, 0.22, 0.04) * np.clip(emp / 60, 0.3, 4)[:, None])
     new_m = np.where(alive, new_m, 0)
     members = m0[:, None] + np.cumsum(new_m, axis=1)
     own = members >= 3
     joint_pref = rng.random(nb) < 0.18
     org_type = np.where(has_org, np.where(own & ~joint_pref[:, None], "单独组建", "联合组建"), "无")
-    liaison_p = np.clip(0.28 + e_lag[:, None] + 0.025 * np.arange(12)[None, :] + 0.1 * on_chain[base][:, None], 0, 0.95)
+    liaison_p = np.clip(0.28 + e_lag[:, None] + 0.025 * np.arange(12)[None, :] + 0.1 * on_chain[base][:, None]
+                        + 0.45 * (emp >= 200)[:, None], 0, 0.97)
     liaison_draw = rng.random(nb)
     has_liaison = (liaison_draw[:, None] < liaison_p) | (has_org & (liaison_draw[:, None] < 0.6))
     has_union = (rng.random(nb) < 0.42)[:, None] | (has_org & (rng.random(nb) < 0.5)[:, None])
     youth = (rng.random(nb) < 0.14)[:, None] & np.ones((1, 12), bool)
     bi, qi = np.nonzero(alive)
-    t["enterprise_party"] = pl.DataFrame({
-        "enterprise_id": ent_ids[base[bi]],
+    df = pl.DataFrame({
+        "enterprise_id": pop.ent_ids[base[bi]],
         "quarter_end": QE[qi],
         "org_type": org_type[bi, qi],
         "n_members": members[bi, qi].astype(np.int32),
@@ -539,11 +627,16 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         "has_union": has_union[bi, qi],
         "has_youth_league": youth[bi, qi],
     })
+    return df, base, org_type
 
-    # ---------------------------------------------------------------- meetings
+
+def meetings(ctx: Ctx, parks: pl.DataFrame) -> tuple[pl.DataFrame, MeetingInfo]:
+    """专题会议 with 党建联席会议 every quarter per chain (lagging chains skip some), 战略咨询会议 every other
+    quarter, 吐槽大会 per chain and per 园长制 park, three 联合调度会 a quarter."""
+    rng, chain_ids, park_ids = ctx.rng, ctx.chain_ids, ctx.park_ids
     mrows = []
     chain_parks_idx = {c: [park_ids.index(p) for p in CHAIN_PARKS[c]] for c in chain_ids}
-    chief_parks = [p for p, h in zip(park_ids, t["parks"]["has_park_chief"].to_list()) if h] + ["P04"]
+    chief_parks = [p for p, h in zip(park_ids, parks["has_park_chief"].to_list()) if h] + ["P04"]
     for qi in range(len(QE)):
         q_month3 = QE[qi] - np.timedelta64(int(rng.integers(3, 25)), "D")
         for ci, c in enumerate(chain_ids):
@@ -568,24 +661,31 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                           int(rng.integers(15, 35))))
     mrows.sort(key=lambda r: (r[3], r[0], r[1] or "", r[2] or ""))
     meet_ids = _ids("M", len(mrows), 5)
-    t["meetings"] = pl.DataFrame({
+    df = pl.DataFrame({
         "meeting_id": meet_ids, "kind": [r[0] for r in mrows],
         "chain_id": [r[1] for r in mrows], "park_id": [r[2] for r in mrows],
         "held_on": np.array([r[3] for r in mrows], dtype="datetime64[D]"),
         "n_attendees": np.array([r[4] for r in mrows], dtype=np.int32),
     })
+    tucao = [(mid, r[1], r[2], r[3]) for mid, r in zip(meet_ids, mrows) if r[0] == "吐槽大会"]
+    return df, MeetingInfo(tucao, chief_parks)
 
-    # ---------------------------------------------------------------- appeals (诉求)
-    tc = [(mid, r[1], r[2], r[3]) for mid, r in zip(meet_ids, mrows) if r[0] == "吐槽大会"]
-    ec = t["enterprise_chains"]
-    ent_index = {e: i for i, e in enumerate(ent_ids.tolist())}
+
+def appeals(ctx: Ctx, pop: Population, ec: pl.DataFrame, sec: SecretaryInfo, meet: MeetingInfo) -> pl.DataFrame:
+    """诉求: 4–12 per 吐槽大会 plus ~230 a quarter from 联合调度 / 第一书记 / 园长 / other channels.
+
+    Most are closed within their deadline; slow handler units and lagging chains take longer, so the
+    overdue ones at a quarter end are mostly weeks overdue, and a handful stay open for more than a year."""
+    rng, scale, chain_ids, park_ids, unit_ids = ctx.rng, ctx.scale, ctx.chain_ids, ctx.park_ids, ctx.unit_ids
+    n = pop.n
+    ent_index = {e: i for i, e in enumerate(pop.ent_ids.tolist())}
     chain_members = {c: np.array([ent_index[e] for e in g["enterprise_id"].to_list()])
                      for (c,), g in ec.group_by("chain_id", maintain_order=True)}
-    park_of = np.where(in_park, park_idx, -1)
+    park_of = pop.park_of
     arows = []
     cat_w = np.array([c[1] for c in APPEAL_CATEGORIES], dtype=float)
     cat_w /= cat_w.sum()
-    sec_by_q = [np.flatnonzero((sec_start <= QE[qi]) & (np.isnat(sec_end) | (sec_end > QE[qi]))) for qi in range(len(QE))]
+    sec_by_q = [np.flatnonzero((sec.start <= QE[qi]) & (np.isnat(sec.end) | (sec.end > QE[qi]))) for qi in range(len(QE))]
 
     def add_appeal(e, chain, park, source, meeting, day):
         cat = APPEAL_CATEGORIES[rng.choice(len(APPEAL_CATEGORIES), p=cat_w)]
@@ -593,18 +693,17 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         transferred = day + np.timedelta64(int(rng.integers(1, 6)), "D")
         due = day + np.timedelta64(cat[3], "D")
         slow = SLOW_HANDLERS.get(handler, 1.0) * (1.35 if chain and CHAIN_LAG[chain] < -0.09 else 1.0)
-        days = int(rng.gamma(2.0, cat[3] * 0.33 * slow)) + 2
-        resolved = day + np.timedelta64(days, "D") if rng.random() > 0.018 * slow else np.datetime64("NaT")
+        days = int(rng.gamma(2.0, cat[3] * 0.3 * slow)) + 2
+        if rng.random() < 0.004 * slow:               # a hard case: closed many months late, if at all
+            days = cat[3] + int(rng.integers(90, 900))
+        resolved = day + np.timedelta64(days, "D")
         if not np.isnat(resolved) and resolved > AS_OF_D:
             resolved = np.datetime64("NaT")
         sat = int(min(5, max(1, round(rng.normal(4.5 - 0.02 * max(0, days - cat[3]), 0.6))))) if not np.isnat(resolved) else None
         arows.append((int(e), chain, park, source, meeting, cat[0], day, handler, transferred, due, resolved, sat))
 
-    def chain_of(e):
-        return chain_ids[primary_chain[e]] if primary_chain[e] >= 0 else None
-
     # 吐槽大会: each collects 4–12 appeals (scaled) from firms of its chain/park
-    for mid, c, p, day in tc:
+    for mid, c, p, day in meet.tucao:
         if day > AS_OF_D:
             continue
         k = max(1, int(rng.integers(4, 13) * min(scale, 3)))
@@ -617,8 +716,8 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
             pool = np.flatnonzero(park_of == park_ids.index(p))
         for e in rng.choice(pool, min(k, len(pool)), replace=False):
             pk = park_ids[park_of[e]] if park_of[e] >= 0 else None
-            add_appeal(e, c if c is not None else chain_of(e), pk, "吐槽大会", mid, day)
-    chain_pool = np.flatnonzero(on_chain)
+            add_appeal(e, c if c is not None else pop.chain_of(ctx, e), pk, "吐槽大会", mid, day)
+    chain_pool = np.flatnonzero(pop.on_chain)
     for qi in range(len(QE)):
         qn = int(round(rng.normal(230, 20) * scale * (0.8 if qi % 4 == 1 else 1.0) * (1 + qi * 0.03)))
         srcs = rng.choice(4, qn, p=[0.35, 0.25, 0.22, 0.18])
@@ -628,24 +727,24 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                 e = chain_pool[int(rng.integers(0, len(chain_pool)))]
                 source = "联合调度"
             elif s == 1 and len(sec_by_q[qi]):
-                e = sec_ent[sec_by_q[qi][int(rng.integers(0, len(sec_by_q[qi])))]]
+                e = sec.ent[sec_by_q[qi][int(rng.integers(0, len(sec_by_q[qi])))]]
                 source = "第一书记"
             elif s == 2:
-                p = chief_parks[int(rng.integers(0, len(chief_parks)))]
+                p = meet.chief_parks[int(rng.integers(0, len(meet.chief_parks)))]
                 cands = np.flatnonzero(park_of == park_ids.index(p))
                 e = cands[int(rng.integers(0, len(cands)))]
                 source = "园长"
             else:
                 e = int(rng.integers(0, n))
                 source = "其他"
-            if founded[e] > day or (not np.isnat(closed[e]) and closed[e] <= day):
+            if pop.founded[e] > day or (not np.isnat(pop.closed[e]) and pop.closed[e] <= day):
                 continue
             pk = park_ids[park_of[e]] if park_of[e] >= 0 else None
-            add_appeal(e, chain_of(e), pk, source, None, day)
+            add_appeal(e, pop.chain_of(ctx, e), pk, source, None, day)
     arows.sort(key=lambda r: (r[6], r[0]))
-    t["appeals"] = pl.DataFrame({
+    return pl.DataFrame({
         "appeal_id": _ids("A", len(arows), 7),
-        "enterprise_id": ent_ids[[r[0] for r in arows]],
+        "enterprise_id": pop.ent_ids[[r[0] for r in arows]],
         "chain_id": [r[1] for r in arows], "park_id": [r[2] for r in arows],
         "source": [r[3] for r in arows], "meeting_id": [r[4] for r in arows],
         "category": [r[5] for r in arows],
@@ -657,15 +756,19 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         "satisfaction": pl.Series([r[11] for r in arows], dtype=pl.Int32),
     })
 
-    # ---------------------------------------------------------------- pairings (红联共建)
+
+def pairings(ctx: Ctx, pop: Population, base: np.ndarray, org_type: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """红联共建: organ units paired with organised chain firms, and their activities (红领精英/红创人才/红联众创);
+    lagging chains hold fewer, and a few units are quiet in the latest quarter."""
+    rng, chain_ids, unit_ids, utype = ctx.rng, ctx.chain_ids, ctx.unit_ids, ctx.unit_types
     organ_units = np.flatnonzero(np.isin(utype, ["经济部门", "行业党委"]) | np.isin(unit_ids, ["U53", "U54", "U55", "U57"]))
     last_org = org_type[:, -1]
-    with_org = base[(last_org != "无") & on_chain[base] & np.isnat(closed[base])]
-    n_pair = max(10, int(round(260 * scale)))
+    with_org = base[(last_org != "无") & pop.on_chain[base] & np.isnat(pop.closed[base])]
+    n_pair = max(10, int(round(260 * ctx.scale)))
     pe = rng.choice(with_org, min(n_pair, len(with_org)), replace=False)
     prow = []
     for e in pe:
-        cs = [first_chain[e]] + ([second_chain[e]] if second[e] else [])
+        cs = [pop.first_chain[e]] + ([pop.second_chain[e]] if pop.second[e] else [])
         c = chain_ids[cs[int(rng.integers(0, len(cs)))]]
         u = unit_ids[organ_units[int(rng.integers(0, len(organ_units)))]]
         start = D("2023-04-01") + np.timedelta64(int(rng.integers(0, 1200)), "D")
@@ -676,14 +779,13 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
         prow.append((u, e, c, start, end))
     prow.sort(key=lambda r: (r[3], r[1]))
     pair_ids = np.array(_ids("R", len(prow), 5))
-    t["pairings"] = pl.DataFrame({
+    pairs = pl.DataFrame({
         "pairing_id": pair_ids, "unit_id": [r[0] for r in prow],
-        "enterprise_id": ent_ids[[r[1] for r in prow]], "chain_id": [r[2] for r in prow],
+        "enterprise_id": pop.ent_ids[[r[1] for r in prow]], "chain_id": [r[2] for r in prow],
         "started_on": np.array([r[3] for r in prow], dtype="datetime64[D]"),
         "ended_on": np.array([r[4] for r in prow], dtype="datetime64[D]"),
     })
     acts = []
-    # some units are inactive in the latest quarter (so "units with no activity" shows something)
     quiet_units = set(unit_ids[organ_units[rng.permutation(len(organ_units))[:6]]].tolist())
     for pi, (u, e, c, start, end) in enumerate(prow):
         for qi in range(len(QE)):
@@ -699,45 +801,102 @@ def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
                 day = lo + np.timedelta64(int(rng.integers(0, (hi - lo).astype(int) + 1)), "D")
                 acts.append((pi, day, prog, int(rng.integers(8, 60)), int(rng.poisson(1.2))))
     acts.sort(key=lambda r: (r[1], r[0]))
-    t["pairing_activities"] = pl.DataFrame({
+    activities = pl.DataFrame({
         "activity_id": _ids("H", len(acts), 6), "pairing_id": pair_ids[[r[0] for r in acts]],
         "held_on": np.array([r[1] for r in acts], dtype="datetime64[D]"),
         "program": [r[2] for r in acts], "n_participants": np.array([r[3] for r in acts], dtype=np.int32),
         "n_results": np.array([r[4] for r in acts], dtype=np.int32),
     })
+    return pairs, activities
 
-    # ---------------------------------------------------------------- chain master plans (链主培育)
+
+def chain_master_plans(ctx: Ctx, pop: Population) -> pl.DataFrame:
+    """链主培育: per 链主 and year, task force, party plan, score and support."""
+    rng, chain_ids = ctx.rng, ctx.chain_ids
     cm = []
-    for e, ci in sorted(master_pairs):
+    for e, ci in sorted(pop.master_pairs):
         c = chain_ids[ci]
         for y in (2024, 2025, 2026):
             tf = y > 2024 or rng.random() < 0.7
             mode = ["内部选定", "跨企选派", "外聘专员"][int(rng.integers(0, 3))] if tf else None
             plan = rng.random() < (0.7 if y == 2024 else 0.9 if y == 2025 else 0.8 + CHAIN_LAG[c])
-            cm.append((ent_ids[e], c, y, bool(tf), mode, bool(plan),
+            cm.append((pop.ent_ids[e], c, y, bool(tf), mode, bool(plan),
                        round(float(np.clip(rng.normal(84 + 40 * CHAIN_LAG[c], 6), 55, 99)), 1),
                        round(float(rng.gamma(2.0, 400)), 1), round(float(rng.gamma(1.5, 20)), 1),
                        int(rng.integers(0, 6)), int(rng.integers(0, 4))))
-    t["chain_master_plans"] = pl.DataFrame(cm, schema=[
+    return pl.DataFrame(cm, schema=[
         "enterprise_id", "chain_id", "year", "has_task_force", "task_force_mode", "has_party_plan", "score",
         "fiscal_support_10k", "land_mu", "n_projects", "n_standards"], orient="row")
+
+
+# ==================================================================================== the whole district
+def generate(scale: float = 1.0) -> dict[str, pl.DataFrame]:
+    """All raw tables of the contract except `targets` and `meta` (those need the marts)."""
+    rng = np.random.default_rng(SEED)
+    ref = load_ref()
+    ctx = Ctx(rng, scale, ref, ref.chains["chain_id"].to_list(), ref.parks["park_id"].to_list(),
+              np.array(ref.units["unit_id"].to_list()), np.array(ref.units["unit_type"].to_list()))
+    t = reference_tables(ref)
+    pop, ents = enterprises(ctx)
+    t["enterprise_chains"], t["enterprises"] = enterprise_chains(ctx, pop, ents)
+    t["honors"] = honors(ctx, pop)
+    t["secretaries"], t["secretary_outcomes"], sec = secretaries(ctx, pop)
+    t["enterprise_party"], base, org_type = enterprise_party(ctx, pop)
+    t["meetings"], meet = meetings(ctx, t["parks"])
+    t["appeals"] = appeals(ctx, pop, t["enterprise_chains"], sec, meet)
+    t["pairings"], t["pairing_activities"] = pairings(ctx, pop, base, org_type)
+    t["chain_master_plans"] = chain_master_plans(ctx, pop)
     return t
 
 
-def make_targets(actuals: pl.DataFrame) -> pl.DataFrame:
-    """Annual targets derived from the built KPIs, with deterministic ambition per scope.
+# ==================================================================================== targets
+# How the district sets a year's target: a stretch over the path it plans from the year's starting
+# point. Most scopes get a plan they can meet; a few are stretched; the lagging chains were given the
+# district's common increase, which their slower pace does not reach.
+STRETCH_NORMAL = ([0.85, 0.95, 1.0, 1.08, 1.13, 1.35], [0.2, 0.36, 0.35, 0.035, 0.035, 0.02])
+STRETCH_LAGGING = ([0.95, 1.1, 1.35, 1.6], [0.3, 0.25, 0.25, 0.2])
+# The district's own targets: pairing activities were planned well above last year's pace (the weakest
+# district target), organisation coverage a little above it.
+STRETCH_DISTRICT = {"n_pairing_activities_ytd": 1.3, "org_coverage_rate": 1.1}
+HIGH_RATE = 0.9         # rates already this high get a "keep at least" level (closure rates always) …
+KEEP_RATE = 0.96        # … of at most this (e.g. 诉求办结率 "保持 96% 以上")
 
-    `actuals`: one row per (year, metric, chain_id, park_id) with `value` = the year's projected
-    value (last available quarter; flow metrics are scaled to a full year). Some scopes get a
-    stretched target so that 黄/红 states exist.
-    """
+
+def make_targets(basis: pl.DataFrame) -> pl.DataFrame:
+    """Annual targets for the demo, one per row of `basis` (queries/_build/target_basis.sql: year, metric,
+    kind, chain_id, park_id, base = value at the year's start (0 for flows), last_value = value at the
+    year's last available quarter, last_share = that quarter's share of the year).
+
+    The planned full-year amount is the year's pace (last_value extrapolated to the year end) times a
+    deterministic stretch; stocks and rates aim at least one step above their starting point when the
+    pace is flat. Rates are rounded to 0.1 percentage point, counts to whole numbers."""
     rng = np.random.default_rng(SEED + 1)
-    amb = rng.choice([0.92, 1.0, 1.04, 1.08, 1.15, 1.25], len(actuals), p=[0.2, 0.3, 0.2, 0.15, 0.1, 0.05])
-    lagging = np.array([CHAIN_LAG.get(c or "", 0.0) < -0.09 for c in actuals["chain_id"].to_list()])
-    rates = actuals["metric"].str.ends_with("_rate").to_numpy()
-    # the lagging chains were set ambitious targets they are not meeting
-    amb = np.where(lagging, amb * np.where(rates, 1.3, 1.45), amb)
-    val = actuals["value"].to_numpy() * amb
-    val = np.where(rates, np.clip(np.round(val, 2), 0.05, 0.98), np.maximum(1, np.round(val)))
-    return actuals.select("year", "metric", "chain_id", "park_id").with_columns(
+    m = basis.height
+    chains, parks = basis["chain_id"].to_list(), basis["park_id"].to_list()
+    lagging = np.array([CHAIN_LAG.get(c or "", 0.0) < -0.09 for c in chains])
+    district = np.array([c is None and p is None for c, p in zip(chains, parks)])
+    normal = rng.choice(STRETCH_NORMAL[0], m, p=STRETCH_NORMAL[1])
+    lag = rng.choice(STRETCH_LAGGING[0], m, p=STRETCH_LAGGING[1])
+    stretch = np.where(lagging, lag, normal)
+    own = np.array([STRETCH_DISTRICT.get(x, 1.0) for x in basis["metric"].to_list()])
+    stretch = np.where(district, own, stretch)
+    flow = (basis["kind"] == "flow").to_numpy()
+    rate = basis["metric"].str.ends_with("_rate").to_numpy()
+    base = basis["base"].fill_null(0.0).to_numpy()
+    last = basis["last_value"].to_numpy()
+    share = basis["last_share"].to_numpy()
+    pace = np.where(flow, last / share, (last - base) / share)          # planned full-year amount at this pace
+    unit = np.where(rate, 0.001, 1.0)
+    flat = pace <= np.where(rate, 0.005, 0.0)
+    planned = np.where(~flat, pace * stretch, np.where(lagging, np.where(rate, 0.005, 1.0), 0.0))
+    val = np.where(flow, planned, base + planned)
+    # a met-or-exceeded plan rounds down, a stretched one up, so rounding never changes the judgement
+    val = np.where(stretch > 1.0, np.ceil(val / unit - 1e-9), np.floor(val / unit + 1e-9)) * unit
+    # a closure rate already high is set as a level to keep (e.g. 诉求办结率 "保持 96% 以上"), other high rates
+    # when their pace is flat; the lagging chains are asked for a rise
+    keep = rate & ~lagging & (base >= HIGH_RATE) & (flat | (basis["metric"] == "appeal_resolved_rate").to_numpy())
+    val = np.where(keep, np.minimum(np.floor(base * 100 - 0.5) / 100, KEEP_RATE), val)
+    val = np.where(flow & (val >= 200), np.round(val / 10) * 10, val)
+    val = np.where(rate, np.clip(np.round(val, 3), 0.05, 0.99), np.where(flow, np.maximum(val, 1), val))
+    return basis.select("year", "metric", "chain_id", "park_id").with_columns(
         pl.Series("target_value", val, dtype=pl.Float64))

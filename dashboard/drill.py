@@ -43,7 +43,7 @@ def on_select(chart_key: str, page: str, param: str):
     """A selection callback: the selected point's id becomes `param` and `page` opens."""
     def _cb():
         v = picked(st.session_state.get(chart_key))
-        if v:
+        if v and v not in ("*", "-"):          # '-' is a remainder row (未归链 / 未入园), not a page
             request(page, **{param: v})
     return _cb
 

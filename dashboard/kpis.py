@@ -42,8 +42,8 @@ KPIS: list[KPI] = [
         "enterprise_party, secretaries, enterprises", target="work_coverage_rate", group="党建"),
     KPI("n_secretaries", "第一书记在岗", "人", "任职开始日期 ≤ Q 且(未离任或离任日期 > Q)的第一书记人数;链/园范围按派驻企业归属。",
         "secretaries, enterprises", group="第一书记"),
-    KPI("n_problems_solved", "本季解决问题数", "个", "第一书记成效中类型为“解决问题”、发生日期在本季度内的数量(n)之和;年度目标按年初至 Q 累计计算进度。",
-        "secretary_outcomes, secretaries", target="n_problems_solved_ytd", group="第一书记"),
+    KPI("n_problems_solved", "本季解决问题数", "个", "第一书记成效中类型为“解决问题”、发生日期在本季度内的数量(n)之和(本季口径;年度目标对照“年内累计解决问题”)。",
+        "secretary_outcomes, secretaries", group="第一书记"),
     KPI("n_appeals_received", "诉求收到", "件", "本季度内登记收到(received_on 在本季)的企业诉求件数;链/园范围按诉求登记的产业链、园区。",
         "appeals", higher_is_better=False, group="诉求"),
     KPI("n_appeals_resolved", "诉求办结", "件", "本季度内办结(resolved_on 在本季)的诉求件数。", "appeals", group="诉求"),
@@ -70,23 +70,61 @@ EXTRA_KPIS: list[KPI] = [
     KPI("n_secretary_enterprises", "第一书记服务企业", "家", "有在岗第一书记的企业数。", "secretaries", group="第一书记"),
     KPI("n_secretary_units", "第一书记派出单位", "个", "在岗第一书记的派出单位数。", "secretaries", group="第一书记"),
     KPI("n_outcomes", "本季成效数", "项", "第一书记本季各类成效的数量(n)之和。", "secretary_outcomes", group="第一书记"),
-    KPI("n_problems_solved_ytd", "年内累计解决问题", "个", "年初至 Q 第一书记“解决问题”数量之和。", "secretary_outcomes", group="第一书记"),
+    KPI("n_problems_solved_ytd", "年内累计解决问题", "个", "年初至 Q 第一书记成效中类型为“解决问题”的数量(n)之和(年内累计,与年度目标同口径)。",
+        "secretary_outcomes, secretaries", target="n_problems_solved_ytd", group="第一书记"),
     KPI("avg_resolve_days", "平均办结天数", "天", "本季度内办结的诉求,办结日期减收到日期的平均天数。", "appeals",
         higher_is_better=False, group="诉求"),
     KPI("n_appeals_open", "未办结诉求", "件", "截至 Q 已收到但未办结的诉求件数。", "appeals", higher_is_better=False, group="诉求"),
     KPI("n_pairing_units", "结对机关单位", "个", "有在结对(开始日期 ≤ Q 且未结束或结束日期 > Q)红联共建的机关单位数。", "pairings", group="共建"),
     KPI("n_pairing_activities", "本季共建活动", "次", "本季度内举办的红联共建活动次数(红领精英/红创人才/红联众创)。", "pairing_activities", group="共建"),
-    KPI("n_pairing_activities_ytd", "年内累计共建活动", "次", "年初至 Q 的红联共建活动次数。", "pairing_activities", group="共建"),
+    KPI("n_pairing_activities_ytd", "年内累计共建活动", "次", "年初至 Q 举办的红联共建活动次数(年内累计,与年度目标同口径)。",
+        "pairing_activities, pairings", target="n_pairing_activities_ytd", group="共建"),
     KPI("n_topic_meetings", "专题会议", "次", "本季度召开的产业链专题会议次数(与党建联席会议同步召开)。", "meetings", group="会议"),
     KPI("n_tucao_meetings", "吐槽大会", "次", "本季度召开的“吐槽大会”场次。", "meetings", group="会议"),
 ]
 BY_KEY = {k.key: k for k in KPIS + EXTRA_KPIS}
-TARGET_KPI = {k.target: k for k in KPIS if k.target}
+# 总览's cards: the headline KPIs plus the year-to-date ones that carry a target (like beside like).
+OVERVIEW_KPIS: list[KPI] = [k for k in KPIS if k.group != "共建"] + [BY_KEY["n_problems_solved_ytd"]] + \
+    [k for k in KPIS if k.group == "共建"] + [BY_KEY["n_pairing_activities_ytd"]]
+TARGET_KPI = {k.target: k for k in KPIS + EXTRA_KPIS if k.target}
+# KPI groups in display order (总览 groups its cards by these, not by list position).
+GROUPS = {"企业": "企业", "培育": "梯度培育", "党建": "党建覆盖", "第一书记": "第一书记", "诉求": "诉求办理(吐槽大会 · 联合调度)",
+          "共建": "红联共建", "会议": "会议"}
+
+
+@dataclass(frozen=True)
+class TargetMetric:
+    """A metric that takes an annual target (targets.metric); written into dim_target_metric at build."""
+    metric: str
+    label: str              # short Chinese name, as the CLI and the 需关注事项 lists print it
+    kind: str               # 'flow' (年内累计, base 0) | 'stock' (存量与比率, base = value at the year's start)
+    sort: int
+
+    @property
+    def kpi(self) -> KPI:
+        return BY_KEY[self.metric]
+
+
+TARGET_METRICS: dict[str, TargetMetric] = {
+    metric: TargetMetric(metric, label, vocab.TARGET_KINDS.get(metric, "stock"), i)
+    for i, (metric, label) in enumerate(vocab.TARGET_METRICS.items(), start=1)}
 TARGET_LABELS = vocab.TARGET_METRICS
+KIND_WORD = {"flow": "流量(年内累计)", "stock": "存量/比率"}
 STATUS_TEXT = {"绿": "● 正常", "黄": "● 关注", "红": "● 滞后"}
 STATUS_WORD = {"绿": "正常", "黄": "关注", "红": "滞后"}
-TARGET_RULE = ("年度目标进度 = 实际值 ÷ 年度目标;绿:进度 ≥ 当年已过时间占比(一季度 25%、二季度 50%、三季度 75%、四季度 100%);"
-               "黄:低于占比不超过 10 个百分点;红:其余。")
+STATUS_ORDER = ["红", "黄", "绿"]
+TARGET_RULE = ("“时间过半、任务过半”:按当年目标与时间进度 s(一季度 25%、二季度 50%、三季度 75%、四季度 100%)判断。"
+               "流量指标(年内累计解决问题、年内共建活动)应达 = 年度目标 × s;"
+               "存量与比率指标(小巨人、两高四新、组织覆盖率、工作覆盖率、诉求办结率)以上年 12 月 31 日的值为年初基数,"
+               "应达 = 基数 + (目标 − 基数) × s。"
+               "正常:实际 ≥ 目标或 ≥ 应达;关注:实际 ≥ 应达 − 全年计划量的 10%(流量为目标,存量/比率为 |目标 − 基数|);"
+               "滞后:其余。按当前进度预计全年:流量 = 实际 ÷ s,存量/比率 = 基数 + (实际 − 基数) ÷ s。")
+
+
+def target_metric_rows() -> list[dict]:
+    """Rows of dim_target_metric (the warehouse's copy of TARGET_METRICS)."""
+    return [{"metric": m.metric, "label": m.label, "kind": m.kind, "unit": m.kpi.unit, "sort": m.sort}
+            for m in TARGET_METRICS.values()]
 
 
 def fmt_value(kpi: KPI | str, value) -> str:
@@ -121,7 +159,7 @@ class Headline:
     value: object
     prev: object          # 上季
     yoy: object           # 上年同季
-    target: dict | None   # metric, actual, target_value, progress, status, year_share
+    target: dict | None   # the mart_target_status row of this KPI's target (base, expected, status …)
 
     @property
     def text(self) -> str:

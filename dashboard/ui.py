@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from . import filters as flt
+from . import targets
 from .db import WarehouseError, run_query
-from .kpis import STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
+from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 
 CSS = """
 <style>
@@ -81,7 +82,10 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
     k = h.kpi
     help_text = f"**口径**:{k.definition}\n\n来源表:{k.tables}"
     if h.target:
-        help_text += f"\n\n**目标状态**:{TARGET_RULE}"
+        t = h.target
+        help_text += (f"\n\n**年度目标**:{fmt_value(k, t['target_value'])};年初基数 {fmt_value(k, t['base'])},"
+                      f"本季应达 {targets.value(t, 'expected')};{targets.forecast_text(t)}。"
+                      f"\n\n**判断规则**:{TARGET_RULE}")
     if chart_data is not None:
         chart_data = [v for v in chart_data if v is not None] or None  # rates are undefined on an empty base
     with st.container(border=True):
@@ -93,7 +97,7 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
         foot.append(f"同比 {yoy}" if yoy else "同比 —")
         if h.target:
             t = h.target
-            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 进度 {t['progress'] * 100:.0f}% "
+            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 应达 {targets.value(t, 'expected')} "
                         f"<b class='s-{t['status']}'>{STATUS_TEXT[t['status']]}</b>")
         st.markdown(f"<div class='kpi-foot'>{'<br>'.join(foot)}</div>", unsafe_allow_html=True)
 
@@ -108,11 +112,13 @@ def kpi_grid(items: list[Headline], trend_rows: dict[str, list] | None = None, p
 
 def scope_kpis(f: flt.Filters, keys: list[str] | None = None, per_row: int = 5,
                heads: list[Headline] | None = None):
-    """KPI cards of the filtered scope (values, 环比/同比, targets, 12-quarter sparklines).
+    """KPI cards of the filtered scope (values, 环比/同比, targets, 12-quarter sparklines); default: the
+    headline KPIs plus the year-to-date ones that carry a target (kpis.OVERVIEW_KPIS).
 
     Returns (headlines, trend DataFrame) for pages that also chart the trend or reuse values.
     """
     from . import kpis
+    keys = keys or [k.key for k in kpis.OVERVIEW_KPIS]
     heads = heads or kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=keys)
     tr = kpis.trend(f.quarter_end, f.chain_id, f.park_id)
     kpi_grid(heads, {h.kpi.key: tr[h.kpi.key].to_list() for h in heads}, per_row=per_row)
@@ -182,3 +188,21 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
     st.dataframe(shown, hide_index=True, height=height, key=key, on_select=_open,
                  selection_mode="single-row", column_config=cfg)
     download_buttons(shown, filename, key, column_config=cfg)
+
+
+def reconcile_text(df, metric: str, total, *, who: str = "产业链", remainder: str = "未归链") -> str:
+    """How a per-chain (per-park) breakdown adds up to the district figure, from the breakdown's own
+    remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or, when an enterprise
+    sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'."""
+    import polars as pl
+    k = BY_KEY[metric]
+    rem = df.filter(pl.col("is_remainder"))
+    r = rem[metric][0] if rem.height else None
+    if k.is_rate or k.unit == "天":
+        return f"{remainder}:{k.label} {fmt_value(k, r)};全区 {fmt_value(k, total)}。"
+    parts = df.filter(~pl.col("is_remainder"))[metric].fill_null(0).sum()
+    r = r or 0
+    if total is not None and parts + r == total:
+        return (f"对账:各{who}合计 {fmt_value(k, parts)} + {remainder} {fmt_value(k, r)} = 全区 {fmt_value(k, total)}。")
+    return (f"对账:各{who}按{who}累计 {fmt_value(k, parts)}(一家企业可属多条链,重复计入)+ {remainder} {fmt_value(k, r)};"
+            f"全区去重 {fmt_value(k, total)}。")

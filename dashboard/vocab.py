@@ -21,12 +21,14 @@ MEETING_KINDS = ("专题会议", "战略咨询会议", "党建联席会议", "�
 APPEAL_SOURCES = ("吐槽大会", "联合调度", "第一书记", "园长", "其他")        # appeals.source
 PROGRAMS = ("红领精英", "红创人才", "红联众创")                            # pairing_activities.program (六红工程)
 TASK_FORCE_MODES = ("内部选定", "跨企选派", "外聘专员")                     # chain_master_plans.task_force_mode
-# targets.metric → its Chinese name (the metrics mart_target_status tracks)
+# targets.metric → its Chinese name (the metrics mart_target_status tracks), in display order
 TARGET_METRICS = {
-    "n_xjr": "小巨人(家)", "n_lgsx": "两高四新(家)", "org_coverage_rate": "组织覆盖率",
-    "work_coverage_rate": "工作覆盖率", "appeal_resolved_rate": "诉求办结率",
-    "n_problems_solved_ytd": "年内解决问题数", "n_pairing_activities_ytd": "年内共建活动",
+    "n_xjr": "小巨人", "n_lgsx": "两高四新", "org_coverage_rate": "组织覆盖率",
+    "work_coverage_rate": "工作覆盖率", "n_problems_solved_ytd": "年内解决问题",
+    "appeal_resolved_rate": "诉求办结率", "n_pairing_activities_ytd": "年内共建活动",
 }
+# 'flow' = 年内累计 (base 0); 'stock' = 存量与比率 (base = the value at the start of the year)
+TARGET_KINDS = {"n_problems_solved_ytd": "flow", "n_pairing_activities_ytd": "flow"}
 
 # Every enumeration by the contract's name for it (template dropdowns, validation, DDL CHECKs).
 ENUMS: dict[str, tuple[str, ...]] = {

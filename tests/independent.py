@@ -56,3 +56,62 @@ def kpis(con, q: dt.date, chain: str | None = None, park: str | None = None) -> 
     out["结对共建数"] = one(f"""SELECT count(*) FROM pairings p WHERE p.started_on <= $q
         AND (p.ended_on IS NULL OR p.ended_on > $q) AND {pcond}""")
     return out
+
+
+def _ytd(con, q: dt.date, metric: str, chain: str | None, park: str | None) -> float:
+    """年内累计 flows straight from the raw tables: first secretaries' 解决问题 (scope by the host enterprise's
+    chains and park) or pairing activities (chain by the pairing's chain, park by the enterprise's park)."""
+    P = {"q": q, "y0": dt.date(q.year, 1, 1)}
+    if metric == "n_problems_solved_ytd":
+        cond = ["TRUE"]
+        if chain:
+            cond.append(f"s.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = '{chain}')")
+        if park:
+            cond.append(f"s.enterprise_id IN (SELECT enterprise_id FROM enterprises WHERE park_id = '{park}')")
+        sql = f"""SELECT coalesce(sum(o.n), 0) FROM secretary_outcomes o JOIN secretaries s USING (secretary_id)
+                  WHERE o.kind = '解决问题' AND o.occurred_on BETWEEN $y0 AND $q AND {' AND '.join(cond)}"""
+    else:
+        cond = ["TRUE"] + ([f"p.chain_id = '{chain}'"] if chain else []) + \
+            ([f"p.enterprise_id IN (SELECT enterprise_id FROM enterprises WHERE park_id = '{park}')"] if park else [])
+        sql = f"""SELECT count(*) FROM pairing_activities a JOIN pairings p USING (pairing_id)
+                  WHERE a.held_on BETWEEN $y0 AND $q AND {' AND '.join(cond)}"""
+    return float(con.sql(sql, params=P).fetchall()[0][0])
+
+
+TARGET_LABEL = {"n_xjr": "小巨人", "n_lgsx": "两高四新", "org_coverage_rate": "组织覆盖率",
+                "work_coverage_rate": "工作覆盖率", "appeal_resolved_rate": "诉求办结率"}
+FLOWS = ("n_problems_solved_ytd", "n_pairing_activities_ytd")
+
+
+def target_actual(con, q: dt.date, metric: str, chain: str | None = None, park: str | None = None) -> float:
+    if metric in FLOWS:
+        return _ytd(con, q, metric, chain, park)
+    return float(kpis(con, q, chain, park)[TARGET_LABEL[metric]])
+
+
+def judge(con, q: dt.date, chain: str | None = None, park: str | None = None) -> dict:
+    """Every annual target of the scope at quarter end q, judged by DESIGN.md's rule from the raw tables:
+    {metric: dict(kind, base, actual, expected, target, status, forecast)}."""
+    first = con.sql("SELECT min(quarter_end) FROM enterprise_party").fetchall()[0][0]
+    base_on = max(dt.date(q.year - 1, 12, 31), first)
+    s = ((q.month - 1) // 3 + 1) / 4
+    rows = con.sql("""SELECT metric, target_value FROM targets WHERE year = $y
+                      AND chain_id IS NOT DISTINCT FROM $c AND park_id IS NOT DISTINCT FROM $p""",
+                   params={"y": q.year, "c": chain, "p": park}).fetchall()
+    out = {}
+    for metric, target in rows:
+        flow = metric in FLOWS
+        actual = target_actual(con, q, metric, chain, park)
+        base = 0.0 if flow else target_actual(con, base_on, metric, chain, park)
+        expected = target * s if flow else base + (target - base) * s
+        planned = target if flow else abs(target - base)
+        if actual >= target or actual >= expected:
+            status = "绿"
+        elif actual >= expected - 0.10 * planned:
+            status = "黄"
+        else:
+            status = "红"
+        forecast = actual / s if flow else base + (actual - base) / s
+        out[metric] = dict(kind="flow" if flow else "stock", base=base, actual=actual, expected=expected,
+                           target=target, status=status, forecast=forecast)
+    return out

@@ -74,10 +74,10 @@ def test_tile_texts_and_deltas():
     assert (t["text"], t["unit"], t["value"], t["dec"]) == ("44,029", "家", 44029.0, 0)
     assert t["delta"] == {"arrow": "▲", "text": "1.6%", "cls": "good"}
     r = bs.tile(_head("org_coverage_rate", 0.58165, 0.5577,
-                      {"status": "黄", "progress": 0.671, "target_value": 0.63}))
+                      {"metric": "org_coverage_rate", "status": "黄", "expected": 0.5934, "target_value": 0.63}))
     assert (r["text"], r["unit"], r["dec"]) == ("58.2", "%", 1)
     assert r["delta"]["text"] == "2.4 个百分点" and r["delta"]["cls"] == "good"
-    assert r["status"] == {"word": "关注", "cls": "warn", "text": "目标进度 67%"}
+    assert r["status"] == {"word": "关注", "cls": "warn", "text": "应达59.3%"}
     bad = bs.tile(_head("n_appeals_overdue", 12, 10))        # more overdue appeals is worse
     assert bad["delta"]["arrow"] == "▲" and bad["delta"]["cls"] == "bad"
     assert bs.tile(_head("n_secretaries", 5, 5))["delta"]["cls"] == "flat"
@@ -184,13 +184,20 @@ def test_gauge_and_targets():
     assert g["series"][2]["data"][0]["value"] == 96.0              # the target marker
     texts = [c["style"]["text"] for grp in g["graphic"] for c in grp["children"] if c["type"] == "text"]
     assert texts[0].startswith("{v|96%}") and "421" in texts[1]
-    df = pl.DataFrame({"metric": ["n_xjr", "org_coverage_rate"], "progress": [0.9, 0.5],
-                       "year_share": [0.75, 0.75], "status": ["绿", "红"]})
-    t = screen.target_bars(df)
-    assert t["yAxis"]["data"] == ["小巨人", "组织覆盖率"]
-    assert [d["value"] for d in t["series"][0]["data"]] == [90.0, 50.0]
-    assert t["series"][0]["markLine"]["data"] == [{"xAxis": 75.0}]
-    assert "滞后" in t["series"][0]["data"][1]["label"]["formatter"]
+
+
+def test_warning_panel_html_escapes_and_rolls_only_when_long():
+    warn = {"counts": {"红": 4, "黄": 1, "绿": 3}, "n_targets": 8, "n_overdue": 12,
+            "ages": [("≤30天", 7, False), ("31–90天", 3, False), ("91–180天", 2, True), (">180天", 0, True)],
+            "items": [{"status": "红", "word": "滞后", "scope": "<甲链>", "label": "小巨人", "line": "实际 2 家 / 应达 3 家 · 差 1 家"}]}
+    h = bs.warn_html(warn)
+    assert "&lt;甲链&gt;" in h and "<甲链>" not in h and "bs-warn-roll" not in h
+    assert ">12</b> 件" in h and "bs-age hot" in h and ">2</b><span>91–180天" in h
+    assert "滞后 4" in bs.warn_title_extra(warn) and "关注 1" in bs.warn_title_extra(warn)
+    many = bs.warn_html({**warn, "items": warn["items"] * 5})
+    assert "bs-warn-roll" in many and "data-n='5'" in many
+    assert "进度均正常" in bs.warn_html({**warn, "items": []})
+    assert "未设年度目标" in bs.warn_html({**warn, "items": [], "n_targets": 0})
 
 
 def test_cases_html_escapes_and_rolls_only_when_long():
@@ -258,7 +265,7 @@ def test_frame_numbers_match_independent_sql(raw, warehouse_path, chain):
 def test_page_runs_and_starts_where_asked(app):
     at = app("views/bigscreen.py", interval="5")
     comps = at.get("bidi_component")
-    assert len(comps) == 6                                     # header/KPIs + 5 charts
+    assert len(comps) == 5                                     # header/KPIs + 4 charts (预警 is HTML)
     top = json.loads(comps[0].proto.json)
     assert top["scope"] == "黄埔区 · 全区" and top["idx"] == 0 and top["n"] == 14 and top["interval"] == 5
     assert [t["key"] for t in top["tiles"]] == bs.TILE_KEYS

@@ -15,7 +15,7 @@ import independent
 from browser_support import StreamlitServer, app_exceptions, screenshot
 
 Q = dt.date(2026, 9, 30)
-N_CHARTS = 5
+N_CHARTS = 4                 # ranking, trend, map, gauge (预警 is HTML)
 
 # Every ECharts container has a canvas of non-zero size whose pixels are not all one colour.
 CHARTS_JS = """
@@ -140,6 +140,15 @@ def test_fits_the_screen_with_every_chart_drawn_and_cli_numbers(page, streamlit_
     assert "数据截至 2026-09-30 · 2026Q3" in page.inner_text(".bs-asof")
     assert page.inner_text(".bs-scope-n") == "黄埔区 · 全区" and page.inner_text(".bs-scope-i") == "1 / 14"
     assert _tiles(page) == _expected(_cli_kpis(capsys))
+    # the 预警 panel: the same 滞后/关注 counts as `alerts`, the red items listed
+    capsys.readouterr()
+    from dashboard import cli
+    assert cli.main(["alerts", "--quarter", "2026Q3", "--json"]) == 0
+    al = json.loads(capsys.readouterr().out)
+    warn = page.inner_text(".st-key-bsp-warn")
+    assert f"滞后 {al['counts']['红']}" in warn and f"关注 {al['counts']['黄']}" in warn
+    red = [i["label"] for i in al["items"] if i["status"] == "红"]
+    assert red[0] in warn
     assert app_exceptions(page) == []
     clock = page.inner_text(".bs-clock")                         # the clock ticks in the browser
     page.wait_for_function("(c) => document.querySelector('.bs-clock').textContent !== c", arg=clock,

@@ -53,7 +53,11 @@ def test_district_table_equals_raw_tables(app, raw):
     at = app("views/chain.py", quarter="2026Q3")
     assert [t.value for t in at.title] == ["产业链"]
     df = at.dataframe[0].value
-    assert len(df) == 13
+    assert len(df) == 14 and df["产业链"].iloc[-1] == "未归链"      # 13 chains and the remainder row
+    # the remainder: enterprises on no chain, counted from the raw tables
+    assert df["企业数"].iloc[-1] == scalar(raw, f"""SELECT count(*) FROM enterprises e WHERE {ALIVE}
+        AND e.enterprise_id NOT IN (SELECT enterprise_id FROM enterprise_chains)""", {"q": Q})
+    df = df.iloc[:13]
     rows = {r["产业链"].split(" ")[0]: r for _, r in df.iterrows()}
     for chain in ("C02", "C11"):
         r = rows[chain]
@@ -70,7 +74,7 @@ def test_district_table_equals_raw_tables(app, raw):
                                 WHERE ec.role = '链主' AND {ALIVE}""", {"q": Q})
     assert _metrics(at)["链主企业"] == f"{n_masters} 家"
     # status column: a worst-of word for every chain that has targets
-    assert set(df["目标状态"]) <= {"● 红", "● 黄", "● 绿", "— 未设目标"}
+    assert set(df["目标状态"]) <= {"● 滞后", "● 关注", "● 正常", "— 未设目标", "—"}
     # the ranking chart carries the chain ids for the drill-down
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     bar = fig["data"][0]
@@ -118,7 +122,7 @@ def test_chain_view_parks_chart_and_chain_x_park(app, raw):
     assert f"共 **{total}** 件未办结" in _md(at)
     at = app("views/chain.py", quarter="2026Q3", chain="C02")
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    bar = next(f["data"][0] for f in figs if "园区外" in (f["data"][0].get("y") or []))
+    bar = next(f["data"][0] for f in figs if "未入园" in (f["data"][0].get("y") or []))
     shown = dict(zip(bar["customdata"], bar["x"]))
     assert shown["P13"] == _n_chain_enterprises(raw, "C02", "P13")
 

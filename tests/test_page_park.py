@@ -49,9 +49,12 @@ def test_district_map_and_table_equal_raw_tables(app, raw):
         assert by_id[pid]["value"][2] == _n_park_enterprises(raw, pid)
         lon, lat = raw.sql("SELECT lon, lat FROM parks WHERE park_id = $p", params={"p": pid}).fetchall()[0]
         assert by_id[pid]["value"][:2] == [lon, lat]
-    # the park table
+    # the park table: 13 parks and the 未入园 remainder (enterprises outside every park, from the raw tables)
     df = at.dataframe[0].value
-    assert len(df) == 13
+    assert len(df) == 14 and df["园区"].iloc[-1] == "未入园"
+    assert df["企业数"].iloc[-1] == raw.sql("""SELECT count(*) FROM enterprises WHERE park_id IS NULL
+        AND founded_on <= $q AND (closed_on IS NULL OR closed_on > $q)""", params={"q": Q}).fetchall()[0][0]
+    df = df.iloc[:13]
     r = {row["园区"].split(" ")[0]: row for _, row in df.iterrows()}
     chief = dict(raw.sql("SELECT park_id, has_park_chief FROM parks").fetchall())
     for pid in ("P01", "P04", "P13"):
@@ -108,7 +111,8 @@ def test_park_view_with_chain_filter_is_chain_x_park(app, raw):
 @pytest.fixture(scope="module")
 def parks_df(warehouse_path):
     from dashboard.db import execute
-    return execute("park/overview", {"quarter_end": Q, "chain_id": "*"})
+    df = execute("park/overview", {"quarter_end": Q, "chain_id": "*"})
+    return df.filter(~df["is_remainder"])          # the map shows the 13 parks (not the 未入园 remainder)
 
 
 def test_map_builder_is_pure_and_labels_do_not_overlap(parks_df):

@@ -238,7 +238,7 @@ def cli_kpi_texts(capsys, warehouse_path, chain=None, park=None) -> dict[str, tu
     assert cli.main(argv) == 0
     out = {}
     for line in capsys.readouterr().out.splitlines()[1:]:
-        m = re.match(r"^  (\S+)\s+(.+?)(?:  (目标 .*))?$", line)
+        m = re.match(r"^  (\S+)\s+(.+?)(?:  (年度目标 .*))?$", line)
         assert m, line
         out[m.group(1)] = (m.group(2), m.group(3) or "")
     assert len(out) == len(kpis.KPIS)
@@ -252,9 +252,13 @@ def test_slide_counts_and_titles(prs, names):
         titles = [next((sh.text_frame.text for sh in s.shapes if sh.name == "chrome:title"), "") for s in p.slides]
         n_appendix = sum(t.startswith("附录") for t in titles)
         assert n_appendix >= 1
+        n_attention = sum(t.startswith("需关注事项") for t in titles)
+        assert n_attention >= 1 and all(t.startswith("需关注事项") for t in titles[1:1 + n_attention])  # after the cover
+        assert titles[1 + n_attention] == "目录" and titles[2 + n_attention].startswith("工作摘要")
         n_focus = len(chains) if name == "district" else 1
-        assert len(p.slides) == 2 + 1 + n_focus + 1 + 5 + n_appendix, (name, titles)
-        assert len(p.slides) == content.expected_slide_count(n_focus, n_appendix)
+        # cover, 需关注事项, contents, 工作摘要, summary, focus, breakdown, 5 topics, appendix
+        assert len(p.slides) == 1 + n_attention + 1 + 1 + 1 + n_focus + 1 + 5 + n_appendix, (name, titles)
+        assert len(p.slides) == content.expected_slide_count(n_focus, n_appendix, n_attention=n_attention)
         assert abs(p.slide_width / p.slide_height - 16 / 9) < 0.01
     district = [next((sh.text_frame.text for sh in s.shapes if sh.name == "chrome:title"), "")
                 for s in prs["district"].slides]
@@ -377,19 +381,23 @@ def test_kpi_texts_equal_the_kpis_cli(prs, capsys, warehouse_path, names):
         heads = {h.kpi.label: h for h in kpis.headline(Q, chain, park)}
         table = next(sh.table for s in p.slides for sh in s.shapes if sh.name == f"table:summary:{key}")
         rows = [[c.text_frame.text for c in r.cells] for r in list(table.rows)[1:]]
-        assert [r[0] for r in rows] == [k.label for k in kpis.KPIS]
-        for label, value, mom, yoy, target, progress, status in rows:
-            text, target_part = cli_text[label]
+        assert [r[0] for r in rows] == [k.label for k in kpis.OVERVIEW_KPIS]   # every target of the scope, like with like
+        extra_heads = {h.kpi.label: h for h in kpis.headline(Q, chain, park, keys=[k.key for k in kpis.OVERVIEW_KPIS])}
+        for label, value, mom, yoy, target, expected, status in rows:
+            h = heads.get(label) or extra_heads[label]
+            text, target_part = cli_text.get(label, (kpis.fmt_value(h.kpi, h.value), None))
             assert value == text, (deck_scope, label)
-            h = heads[label]
             assert mom == zh(kpis.fmt_delta(h.kpi, h.value, h.prev) or "—")
             assert yoy == zh(kpis.fmt_delta(h.kpi, h.value, h.yoy) or "—")
-            if target_part:   # "目标 35 家 进度 91% 绿"
-                m = re.match(r"目标 (.+) 进度 (\d+%) (\S)", target_part)
-                assert target == m.group(1) and progress == m.group(2)
-                assert status == zh(f"● {kpis.STATUS_WORD[m.group(3)]}")
+            if target_part:   # "年度目标 35 家 应达 33.75 家 滞后"
+                m = re.match(r"年度目标 (.+) 应达 (.+) (滞后|关注|正常)", target_part)
+                assert target == m.group(1) and expected == m.group(2)
+                assert status == zh(f"● {m.group(3)}")
+            elif h.target:    # a year-to-date KPI with a target that the kpis CLI does not list
+                t = h.target
+                assert (target, status) == (kpis.fmt_value(h.kpi, t["target_value"]), f"● {kpis.STATUS_WORD[t['status']]}")
             else:
-                assert target == progress == status == "—"
+                assert target == expected == status == "—"
         # tiles: every KPI value shown on a card equals the CLI text (or fmt_value for the extra KPIs)
         n_tiles = 0
         tile_scopes = {}
@@ -530,7 +538,8 @@ def test_page_previews_the_slides(app, names, query):
     chains, _ = names
     at = app("views/report.py", quarter=Q_LABEL, **query)
     titles = at.dataframe[0].value["标题"].tolist()
-    assert titles[:3][-1] in ("全区概况", zh(f"{chains['C02']} 概况"))
+    assert titles[1].startswith("需关注事项")
+    assert ("全区概况" if not query else zh(f"{chains['C02']} 概况")) in titles
     labels = [b.label for b in at.get("download_button")]
     assert any("PPTX" in x for x in labels) and any("PDF" in x for x in labels)
     if query:

@@ -2,11 +2,12 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import ui
+from dashboard import alerts_ui, ui
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
 f = ui.page("诉求办理")
+alerts_ui.css()
 P = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 st.caption("“吐槽大会”、联合调度、第一书记、园长等渠道收集企业问题诉求,经转办会办交相关单位解决。"
            "链/园范围按诉求登记的产业链、园区;Q 为所选季度的季末日期。")
@@ -14,6 +15,7 @@ st.caption("“吐槽大会”、联合调度、第一书记、园长等渠道�
 KPI_KEYS = ["n_appeals_received", "n_appeals_resolved", "appeal_resolved_rate", "n_appeals_overdue",
             "avg_resolve_days", "n_appeals_open"]
 ui.scope_kpis(f, KPI_KEYS, per_row=6)
+alerts_ui.metric_targets(f, ["appeal_resolved_rate"], key="ap_tg")
 
 # ------------------------------------------------------------------ closed loop + satisfaction + 吐槽大会
 funnel = run_query("appeals/funnel", **P)
@@ -28,7 +30,8 @@ with left:
     else:
         st.plotly_chart(ch.funnel(funnel), key="ap_funnel", config={"displayModeBar": False})
     st.caption("口径:收集 = 本季收到(received_on 在本季)的诉求;转办 = 其中转办日期不为空且 ≤ Q;"
-               "办结 = 其中截至 Q 已办结(resolved_on ≤ Q)。百分比为占本季收集件数之比。")
+               "其中已办结 = 本季收到的诉求中截至 Q 已办结(resolved_on ≤ Q)。百分比为占本季收集件数之比。"
+               "与指标卡“诉求办结”口径不同:指标卡按办结日期计本季内办结的全部诉求(含往季收到的)。")
 with right:
     st.subheader("满意度与“吐槽大会”")
     c1, c2 = st.columns(2)

@@ -55,12 +55,10 @@ def _draw(frame: dict) -> None:
         with st.container(key="bsp-gauge"):
             st.markdown(bs.panel_title("诉求办理 · 吐槽大会 / 联合调度"), unsafe_allow_html=True)
             _chart("gauge", frame["gauge"])
-        with st.container(key="bsp-targets"):
-            st.markdown(bs.panel_title(frame["targets_title"]), unsafe_allow_html=True)
-            if frame["targets"]:
-                _chart("targets", frame["targets"])
-            else:
-                st.html("<div class='bs-empty'>本范围未设年度目标</div>")
+        with st.container(key="bsp-warn"):
+            st.markdown(bs.panel_title(frame["warn_title"], extra_html=bs.warn_title_extra(frame["warn"])),
+                        unsafe_allow_html=True)
+            st.html(bs.warn_html(frame["warn"]))
         with st.container(key="bsp-cases"):
             st.markdown(bs.panel_title("第一书记 · 典型案例", f"{len(frame['cases'])} 例"), unsafe_allow_html=True)
             st.html(bs.cases_html(frame["cases"], frame["cases_note"]))

@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, drill, kpis, ui
+from dashboard import alerts_ui, charts, drill, kpis, targets, ui
 from dashboard.charts import chain as cc
 from dashboard.db import run_query
 
@@ -20,6 +20,7 @@ RANK_METRICS = ["n_enterprises", "n_xjr", "org_coverage_rate", "work_coverage_ra
 PLOT_CFG = {"displayModeBar": False}
 
 f = ui.page("产业链")
+alerts_ui.css()
 st.markdown("<style>div.nx{display:flex;align-items:flex-end;gap:.6rem;margin-top:.4rem}"
             "div.nx>div{display:flex;flex-direction:column;align-items:center}"
             "div.nx b{font-size:2.1rem;font-weight:500;line-height:1.2;font-variant-numeric:tabular-nums}"
@@ -29,7 +30,8 @@ st.markdown("<style>div.nx{display:flex;align-items:flex-end;gap:.6rem;margin-to
 
 # ====================================================================== district: all chains
 if not f.chain_id:
-    df = run_query("chain/overview", quarter_end=f.quarter_end, park_id=f.park_key)
+    everything = run_query("chain/overview", quarter_end=f.quarter_end, park_id=f.park_key)
+    df = everything.filter(~pl.col("is_remainder"))
     if df.is_empty():
         ui.empty()
         st.stop()
@@ -43,15 +45,18 @@ if not f.chain_id:
     c2.metric("链上企业(按链累计)", f"{int(df['n_enterprises'].sum()):,} 家",
               help="各链季末在营企业数之和;一家企业属于多条链时重复计数。")
     c3.metric("链主企业", f"{int(df['n_role_master'].sum())} 家", help="链上角色为“链主”且季末在营的企业(按链计)。")
-    c4.metric("目标滞后 / 需关注的链", f"{n_red} / {n_yellow} 条",
+    c4.metric("有滞后 / 需关注目标的链", f"{n_red} / {n_yellow} 条",
               help="每条链取其各项年度目标中最差的状态。" + kpis.TARGET_RULE)
 
     st.subheader("各链对比")
-    view = df.select(
-        pl.concat_str([pl.col("chain_id"), pl.lit(" "), pl.col("chain_name")]).alias("产业链"),
-        pl.when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
-          .otherwise(pl.lit("● ") + pl.col("target_status")).alias("目标状态"),
-        pl.col("coverage_mode").alias("覆盖模式"),
+    view = everything.select(
+        pl.when(pl.col("is_remainder")).then(pl.col("chain_name"))
+          .otherwise(pl.concat_str([pl.col("chain_id"), pl.lit(" "), pl.col("chain_name")])).alias("产业链"),
+        pl.when(pl.col("is_remainder")).then(pl.lit("—"))
+          .when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
+          .otherwise(pl.lit("● ") + pl.col("target_status").replace_strict(kpis.STATUS_WORD, default=pl.col("target_status")))
+          .alias("目标状态"),
+        pl.col("coverage_mode").fill_null("—").alias("覆盖模式"),
         pl.col("master_names").fill_null("—").alias("链主"),
         pl.col("n_enterprises").alias("企业数"),
         pl.format("{}+{}+{}", "n_role_master", "n_role_core", "n_role_support").alias("1+N+X"),
@@ -62,13 +67,13 @@ if not f.chain_id:
         pl.col("appeal_resolved_rate").alias("诉求办结率"),
         pl.col("n_appeals_overdue").alias("超期未办结"),
         pl.col("n_pairings").alias("结对共建数"),
-        pl.col("leader_title").alias("链长"),
+        pl.col("leader_title").fill_null("—").alias("链长"),
     )
-    ids = df["chain_id"].to_list()
+    ids = everything["chain_id"].to_list()
 
     def _open_chain():
         rows = st.session_state.get("ch_table", {}).get("selection", {}).get("rows", [])
-        if rows and rows[0] < len(ids):
+        if rows and rows[0] < len(ids) and ids[rows[0]] != "-":
             drill.request("chain", chain=ids[rows[0]])
 
     pct = dict(format="percent", min_value=0, max_value=1, color="blue", width=118)
@@ -86,6 +91,10 @@ if not f.chain_id:
             "目标状态": st.column_config.TextColumn(width=80, help="该链各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"产业链对比_{f.quarter}", "ch_table_dl")
+    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
+    st.caption("末行“未归链”为不属任何产业链的企业、未登记产业链的诉求。"
+               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"])
+               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"]).replace("对账:", ""))
     if f.park_id:
         st.caption("园区筛选下为“链 × 园”交叉口径;年度目标按链、按园分别设定,交叉范围不设目标。")
 
@@ -125,6 +134,11 @@ with head_l:
 with head_r:
     st.button("返回全部产业链", icon=":material/arrow_back:", key="ch_back", width="stretch",
               on_click=drill.request, args=("chain",), kwargs={"chain": None})
+
+# ------------------------------------------------------------------ the chain's own 需关注事项 first
+own = targets.items(f.quarter_end, f.chain_id, None)
+alerts_ui.status_banner(own, f"{prof['chain_name']}产业链 · {f.quarter}")
+alerts_ui.attention_panel(f, key="ch_al", height=260, title="本链需关注事项", link=False, df=own)
 
 a, b, c = st.columns([1.15, 1.25, 1], gap="medium")
 with a, st.container(border=True, height=175):
@@ -174,7 +188,7 @@ with p_col:
                                            height=max(300, 28 * parks.height + 50)),
                         key="ch_parks", on_select=drill.on_select("ch_parks", "park", "park"),
                         selection_mode="points", config=PLOT_CFG)
-        st.caption("该链季末在营企业在各园区的分布(“园区外”为不在 13 个园区内的企业)。点击园区进入园区详情,产业链筛选保留。")
+        st.caption("该链季末在营企业在各园区的分布(“未入园”为不在 13 个园区内的企业,各行合计等于该链企业数)。点击园区进入园区详情,产业链筛选保留。")
 with m_col:
     st.subheader("会议召开情况")
     meet = run_query("chain/meetings", quarter_end=f.quarter_end, chain_id=f.chain_id)

@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, kpis, ui
+from dashboard import alerts_ui, drill, kpis, ui
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
 from dashboard.export import to_csv
@@ -12,6 +12,7 @@ KEYS = ["org_coverage_rate", "own_org_rate", "work_coverage_rate", "n_base",
         "n_party_members", "n_new_members", "n_should_own_org", "n_base_gap"]
 
 f = ui.page("两个覆盖")
+alerts_ui.css()
 scope = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 
 heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=KEYS)
@@ -31,6 +32,7 @@ with st.container(border=True):
 
 # ------------------------------------------------------------------ KPI cards
 _, tr = ui.scope_kpis(f, per_row=4, heads=heads)
+alerts_ui.metric_targets(f, ["org_coverage_rate", "work_coverage_rate"], key="co_tg")
 
 if not n_base:
     ui.empty("本范围无党建统计基数企业")
@@ -42,10 +44,11 @@ with c1:
     st.subheader("分产业链")
     by_chain = run_query("coverage/by_chain", quarter_end=f.quarter_end, park_id=f.park_key)
     by_chain = by_chain.filter(pl.col("n_base") > 0)
-    if by_chain.is_empty():
+    if by_chain.filter(~pl.col("is_remainder")).is_empty():
         ui.empty()
     else:
-        st.plotly_chart(topics.rate_bars(by_chain, "chain_id", "chain_name", selected=f.chain_id),
+        st.plotly_chart(topics.rate_bars(by_chain.filter(~pl.col("is_remainder")), "chain_id", "chain_name",
+                                         selected=f.chain_id),
                         key="cv_chain", on_select=drill.on_select("cv_chain", "coverage", "chain"),
                         selection_mode="points", config=topics.CONFIG)
         st.caption(("各链与所选园区交叉。" if f.park_id else "") + "按工作覆盖率从高到低。点击某条产业链查看该链的两个覆盖。")
@@ -53,10 +56,11 @@ with c2:
     st.subheader("分园区")
     by_park = run_query("coverage/by_park", quarter_end=f.quarter_end, chain_id=f.chain_key)
     by_park = by_park.filter(pl.col("n_base") > 0)
-    if by_park.is_empty():
+    if by_park.filter(~pl.col("is_remainder")).is_empty():
         ui.empty()
     else:
-        st.plotly_chart(topics.rate_bars(by_park, "park_id", "park_name", selected=f.park_id),
+        st.plotly_chart(topics.rate_bars(by_park.filter(~pl.col("is_remainder")), "park_id", "park_name",
+                                         selected=f.park_id),
                         key="cv_park", on_select=drill.on_select("cv_park", "coverage", "park"),
                         selection_mode="points", config=topics.CONFIG)
         st.caption(("各园区与所选产业链交叉。" if f.chain_id else "") + "不在园区内的企业不计入任何园区。点击某个园区查看该园区的两个覆盖。")
@@ -73,6 +77,13 @@ with st.expander("分链、分园区明细表"):
     d2.dataframe(by_park.select([pl.col("park_name").alias("园区")]
                                 + [pl.col(c).alias(h) for c, h in detail_cols.items()]),
                  hide_index=True, column_config=pct, key="cv_park_tbl")
+    st.caption("末行“未归链”“未入园”为不属任何产业链、不在任何园区的基数企业。"
+               + ui.reconcile_text(by_chain, "n_base", run_query(
+                   "shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)["n_base"])
+               + ui.reconcile_text(
+                   by_park, "n_base", run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key,
+                                                park_id="*").row(-1, named=True)["n_base"],
+                   who="园区", remainder="未入园").replace("对账:", ""))
 
 # ------------------------------------------------------------------ over time
 st.subheader("12 个季度趋势")

@@ -5,7 +5,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, ui
+from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
@@ -16,11 +16,13 @@ HONOR_KEYS = ["n_xjr", "n_dxgj", "n_lgsx", "n_gxjs", "n_sjzjtx", "n_cxx"]
 VALID_RULE = "有效认定:认定日期 ≤ 季末,且(无到期日或到期日 > 季末),且(未撤销或撤销日期 > 季末);只计季末在营企业。"
 
 f = ui.page("企业培育")
+alerts_ui.css()
 scope = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 st.caption(f"梯度培育口径 · {VALID_RULE}链范围按企业所属产业链(一企可属多链),园区范围按企业所在园区。")
 
 # ------------------------------------------------------------------ KPI cards
 _, tr = ui.scope_kpis(f, HONOR_KEYS, per_row=6)
+alerts_ui.metric_targets(f, ["n_xjr", "n_lgsx"], key="cu_tg")
 
 flow = run_query("cultivation/honor_flow", **scope)
 scope_empty = int(flow["n_valid"].sum() or 0) == 0 and int(flow["n_awarded"].sum() or 0) == 0
@@ -79,7 +81,7 @@ def heat_table(df: pl.DataFrame, id_col: str, name_col: str, key: str, param: st
 
     def _open():
         rows = st.session_state.get(key, {}).get("selection", {}).get("rows", [])
-        if rows and rows[0] < len(ids):
+        if rows and rows[0] < len(ids) and ids[rows[0]] != "-":        # '-': the remainder row
             drill.request("cultivation", **{param: ids[rows[0]]})
 
     st.dataframe(shown, hide_index=True, key=key, on_select=_open, selection_mode="single-row",
@@ -94,7 +96,9 @@ with c1:
         ui.empty()
     else:
         heat_table(by_chain, "chain_id", "chain_name", "cu_by_chain", "chain")
-        st.caption(("各链与所选园区交叉。" if f.park_id else "") + "条形长度按列内最大值缩放。点击某行查看该产业链的梯度培育。")
+        whole = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
+        st.caption(("各链与所选园区交叉。" if f.park_id else "") + "条形长度按列内最大值缩放。点击某行查看该产业链的梯度培育。"
+                   "末行“未归链”为不属任何产业链的企业。" + ui.reconcile_text(by_chain, "n_xjr", whole["n_xjr"]))
 with c2:
     st.subheader("分园区")
     by_park = run_query("cultivation/by_park", quarter_end=f.quarter_end, chain_id=f.chain_key)
@@ -102,7 +106,9 @@ with c2:
         ui.empty()
     else:
         heat_table(by_park, "park_id", "park_name", "cu_by_park", "park")
-        st.caption(("各园区与所选产业链交叉。" if f.chain_id else "") + "不在园区内的企业不计入任何园区。点击某行查看该园区的梯度培育。")
+        whole = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id="*").row(-1, named=True)
+        st.caption(("各园区与所选产业链交叉。" if f.chain_id else "") + "末行“未入园”为不在任何园区内的企业。点击某行查看该园区的梯度培育。"
+                   + ui.reconcile_text(by_park, "n_xjr", whole["n_xjr"], who="园区", remainder="未入园"))
 
 # ------------------------------------------------------------------ by batch
 st.subheader("认定批次")

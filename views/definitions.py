@@ -39,14 +39,17 @@ for k in kpis.KPIS + kpis.EXTRA_KPIS:
     rows.append({
         "group": k.group or "其他", "label": k.label, "unit": k.unit, "definition": k.definition,
         "basis": BASIS.get(k.key, GROUP_BASIS.get(k.group, "季末时点")), "tables": k.tables,
-        "target": ("有" + ("(按年初至 Q 累计计算进度)" if metric != k.key else "")) if metric else "—",
+        "target": (f"有 · {kpis.KIND_WORD[kpis.TARGET_METRICS[metric].kind]}") if metric else "—",
         "rule": kpis.TARGET_RULE if metric else "", "direction": "越高越好" if k.higher_is_better else "越低越好",
         "headline": "核心指标" if k in kpis.KPIS else "专题指标", "key": k.key,
     })
 df = pl.DataFrame(rows)
 group_order = list(dict.fromkeys(df["group"].to_list()))
 
-st.info(f"**年度目标状态规则**:{kpis.TARGET_RULE}", icon=":material/flag:")
+st.info(f"**年度目标判断规则(正常 / 关注 / 滞后)**:{kpis.TARGET_RULE}\n\n"
+        "总览的“需关注事项”、产业链与园区页、各专题页、大屏、汇报材料与命令行 `alerts` 读取同一张判断表"
+        "(mart_target_status),不各自计算。责任单位:产业链为链长职务与牵头部门,园区为园长单位,全区为全区。",
+        icon=":material/flag:")
 term = st.text_input("搜索指标", key="def_search", placeholder="输入指标名称、口径或来源表关键字,如:覆盖率、诉求、honors")
 view = df
 if term.strip():
@@ -92,11 +95,15 @@ TABLES = [
     ("targets", "原始表", "每个(年度, 指标, 范围)一行", "年度目标值:全区或某产业链/园区"),
     ("meta", "原始表", "每个键一行", "数据截至日期、数据版本、来源(演示/导入文件)、装载时间"),
     ("dim_quarter", "集市", "每个季度一行", "季度维表:季末、季初、上季末、上年同季末、年初、时间进度占比"),
-    ("dim_scope", "集市", "每个(产业链, 园区)范围一行", "范围维表:全区、各链、各园区及链×园交叉('*' 表示全部)"),
+    ("dim_scope", "集市", "每个(产业链, 园区)范围一行", "范围维表:全区、各链、各园区及链×园交叉('*' 表示全部,'-' 表示未归链 / 未入园)"),
+    ("dim_scope_enterprise", "集市", "每个(产业链, 园区, 企业)一行", "范围→企业桥表:每家企业属于哪些范围;各页面按此筛选范围内企业"),
+    ("dim_enterprise", "集市", "每家企业一行", "企业维表:名称、信用代码、园区名、所属产业链及角色,供各清单共用"),
+    ("dim_target_metric", "集市", "每个目标指标一行", "设年度目标的指标:中文名、类型(流量 / 存量与比率)"),
+    ("mart_open_appeal", "集市", "每个(季末, 诉求)一行", "季末未办结诉求(唯一口径):已办天数、是否超期、超期天数与分档"),
     ("mart_honor_valid", "集市", "每个(季末, 企业, 认定)一行", "各季末仍有效的认定"),
     ("mart_enterprise_quarter", "集市", "每个(季末, 在营企业)一行", "企业季度快照:是否中小企业、是否统计基数、党建状态、在岗第一书记、各项有效认定"),
     ("mart_kpi", "集市", "每个(季末, 产业链, 园区)一行", "全部主要指标与比率,指标卡、排名与趋势均由此读取"),
-    ("mart_target_status", "集市", "每个(季末, 范围, 指标)一行", "年度目标的实际值、目标值、进度、时间进度与红黄绿状态"),
+    ("mart_target_status", "集市", "每个(季末, 范围, 指标)一行", "年度目标判断:类型、年初基数、实际、应达、目标、状态(正常/关注/滞后)、差距、全年预计、责任单位"),
 ]
 rows_by_table = dict(run_query("definitions/tables").iter_rows())
 tables = pl.DataFrame(TABLES, schema=["表名", "层级", "粒度", "用途"], orient="row").with_columns(

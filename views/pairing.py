@@ -2,11 +2,12 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, drill, ui
+from dashboard import alerts_ui, charts, drill, ui
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
 f = ui.page("红联共建")
+alerts_ui.css()
 DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
 P = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 st.caption("区直职能部门机关党组织与重点产业链企业党组织定向结对共建:以“红领精英”共享培训资源,"
@@ -15,6 +16,7 @@ st.caption("区直职能部门机关党组织与重点产业链企业党组织�
 
 KPI_KEYS = ["n_pairings", "n_pairing_units", "n_pairing_activities", "n_pairing_activities_ytd"]
 ui.scope_kpis(f, KPI_KEYS, per_row=4)
+alerts_ui.metric_targets(f, ["n_pairing_activities_ytd"], key="pa_tg")
 
 by_unit = run_query("pairing/by_unit", **P)
 # chains side by side (the selected one outlined), within the park filter

@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 from streamlit_echarts import Map, st_echarts
 
-from dashboard import charts, drill, kpis, ui
+from dashboard import alerts_ui, charts, drill, kpis, targets, ui
 from dashboard.charts import chain as cc
 from dashboard.charts import geo
 from dashboard.db import run_query
@@ -15,7 +15,9 @@ CHIEF_NOTE = ("园长制:从机关单位抽调业务能力强的党员干部任�
               "(党组织覆盖区域化、党群服务一体化、党企发展融合化)。")
 
 f = ui.page("园区")
-parks = run_query("park/overview", quarter_end=f.quarter_end, chain_id=f.chain_key)
+alerts_ui.css()
+everything = run_query("park/overview", quarter_end=f.quarter_end, chain_id=f.chain_key)
+parks = everything.filter(~pl.col("is_remainder"))
 if parks.is_empty():
     ui.empty()
     st.stop()
@@ -64,6 +66,10 @@ with side_col:
         h1.markdown(f"## {sel['park_id']} {sel['park_name']}")
         h2.button("返回全部园区", icon=":material/arrow_back:", key="pk_back", width="stretch",
                   on_click=drill.request, args=("park",), kwargs={"park": None})
+        # the park's own 需关注事项 first
+        own = targets.items(f.quarter_end, None, f.park_id)
+        alerts_ui.status_banner(own, f"{sel['park_name']} · {f.quarter}")
+        alerts_ui.attention_panel(f, key="pk_al", height=220, title="本园区需关注事项", link=False, df=own)
         with st.container(border=True):
             st.markdown(f"**园区类型**:{sel['park_type']}")
             chief = "是" if sel["has_park_chief"] else "否"
@@ -78,34 +84,31 @@ with side_col:
         m4.metric("组织覆盖率", kpis.fmt_value("org_coverage_rate", sel["org_coverage_rate"]))
         m5.metric("工作覆盖率", kpis.fmt_value("work_coverage_rate", sel["work_coverage_rate"]))
         m6.metric("本季吐槽大会", f"{sel['n_tucao_meetings']} 场")
-        tg = run_query("shared/target_status", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_id)
-        if not tg.is_empty():
-            st.markdown(f"**{f.quarter_end.year} 年度目标进度**", help=kpis.TARGET_RULE)
-            tg = tg.with_columns(pl.col("metric").replace_strict(kpis.TARGET_LABELS, default=pl.col("metric"))
-                                 .alias("指标"))
-            st.plotly_chart(charts.progress_bars(tg, "指标", height=max(200, 30 * tg.height + 60)),
-                            config=PLOT_CFG, key="pk_targets")
 
 
 # ------------------------------------------------------------------ park table
 def park_table() -> None:
-    view = parks.select(
-        pl.concat_str([pl.col("park_id"), pl.lit(" "), pl.col("park_name")]).alias("园区"),
-        pl.col("park_type").alias("类型"),
-        pl.when(pl.col("has_park_chief")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("园长制"),
+    view = everything.select(
+        pl.when(pl.col("is_remainder")).then(pl.col("park_name"))
+          .otherwise(pl.concat_str([pl.col("park_id"), pl.lit(" "), pl.col("park_name")])).alias("园区"),
+        pl.col("park_type").fill_null("—").alias("类型"),
+        pl.when(pl.col("is_remainder")).then(pl.lit("—"))
+          .when(pl.col("has_park_chief")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("园长制"),
         pl.col("mechanism").fill_null("—").alias("特色机制"),
         pl.col("n_enterprises").alias("企业数"), pl.col("n_xjr").alias("小巨人"),
         pl.col("org_coverage_rate").alias("组织覆盖率"), pl.col("work_coverage_rate").alias("工作覆盖率"),
         pl.col("n_secretaries").alias("第一书记在岗"), pl.col("appeal_resolved_rate").alias("诉求办结率"),
         pl.col("n_appeals_overdue").alias("超期未办结"), pl.col("n_pairings").alias("结对共建数"),
-        pl.when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
-          .otherwise(pl.lit("● ") + pl.col("target_status")).alias("目标状态"),
+        pl.when(pl.col("is_remainder")).then(pl.lit("—"))
+          .when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
+          .otherwise(pl.lit("● ") + pl.col("target_status").replace_strict(kpis.STATUS_WORD, default=pl.col("target_status")))
+          .alias("目标状态"),
     )
-    ids = parks["park_id"].to_list()
+    ids = everything["park_id"].to_list()
 
     def _open():
         rows = st.session_state.get("pk_table", {}).get("selection", {}).get("rows", [])
-        if rows and rows[0] < len(ids) and ids[rows[0]] != f.park_id:
+        if rows and rows[0] < len(ids) and ids[rows[0]] not in (f.park_id, "-"):
             drill.request("park", park=ids[rows[0]])
 
     pct = dict(format="percent", min_value=0, max_value=1, color="blue", width=125)
@@ -123,6 +126,11 @@ def park_table() -> None:
             "目标状态": st.column_config.TextColumn(help="该园区各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"园区对比_{f.quarter}", "pk_table_dl")
+    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id="*").row(-1, named=True)
+    st.caption("末行“未入园”为不在 13 个园区内的企业、未登记园区的诉求。"
+               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"], who="园区", remainder="未入园")
+               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"], who="园区",
+                                   remainder="未入园").replace("对账:", ""))
     if f.chain_id:
         st.caption(f"产业链筛选下为“{f.chain_name} × 园区”交叉口径;年度目标按园区设定,交叉范围不设目标。")
 

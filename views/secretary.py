@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import drill, ui
+from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.db import run_query
 
@@ -12,12 +12,14 @@ KEYS = ["n_secretaries", "n_secretary_units", "n_secretary_enterprises", "n_outc
         "n_problems_solved_ytd"]
 
 f = ui.page("第一书记")
+alerts_ui.css()
 scope = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
 st.caption("口径 · 在岗:任职开始日期 ≤ 季末,且未离任或离任日期 > 季末。成效按发生日期计入季度(本季)或截至季末(累计),"
            "数量为各条成效的数量之和。链/园范围按派驻企业所属产业链(一企可属多链)与所在园区。")
 
 # ------------------------------------------------------------------ KPI cards
 ui.scope_kpis(f, KEYS, per_row=6)
+alerts_ui.metric_targets(f, ["n_problems_solved_ytd"], key="se_tg")
 
 # ------------------------------------------------------------------ in post: by unit type / by chain
 c1, c2 = st.columns([1, 1.2], gap="large")

@@ -2,4 +2,4 @@
 
 Generic builders live in `base`; topic modules (one per page family) add their own.
 """
-from .base import column_bar, progress_bars, ranking_bar, trend  # noqa: F401
+from .base import column_bar, ranking_bar, trend  # noqa: F401

@@ -34,7 +34,7 @@ def ranking_bar(df: pl.DataFrame, metric: str, id_col: str, name_col: str, *,
             st_ = "红"
         elif status_col and row.get("n_yellow"):
             st_ = "黄"
-        c = theme.STATUS_COLOR[st_]
+        c = theme.GREY if row[id_col] == "-" else theme.STATUS_COLOR[st_]
         colors.append(c)
     k = BY_KEY[metric]
     vals = [v * 100 if k.is_rate and v is not None else v for v in d[metric].to_list()]
@@ -109,22 +109,4 @@ def trend(df: pl.DataFrame, metrics: list[str], *, title: str | None = None, hei
             yaxis2=dict(overlaying="y", side="right", ticksuffix="%", rangemode="tozero", showgrid=False,
                         visible=has_rate and not only_rates),
             barmode="group")
-    return fig
-
-
-def progress_bars(df: pl.DataFrame, label_col: str, *, height: int | None = None) -> go.Figure:
-    """Target progress per metric/scope: bar = progress, marker line = share of the year elapsed."""
-    d = df.reverse()
-    colors = [theme.STATUS_COLOR.get(s) for s in d["status"].to_list()]
-    prog = [min(p, 1.5) * 100 if p is not None else 0 for p in d["progress"].to_list()]
-    fig = go.Figure(go.Bar(
-        x=prog, y=d[label_col].to_list(), orientation="h", marker_color=colors,
-        text=[f"{p:.0f}%" for p in prog], textposition="auto",
-        hovertemplate="%{y}<br>进度 %{x:.0f}%<extra></extra>"))
-    share = d["year_share"].to_list()[0] * 100 if d.height else 75
-    fig.add_vline(x=share, line=dict(color=theme.GREY, dash="dash", width=2),
-                  annotation_text=f"时间进度 {share:.0f}%", annotation_position="top")
-    _layout(fig, height or max(220, 30 * d.height + 70), showlegend=False,
-            xaxis=dict(title=None, ticksuffix="%", range=[0, max(110, max(prog, default=0) + 10)]),
-            yaxis=dict(title=None, automargin=True))
     return fig

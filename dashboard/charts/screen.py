@@ -15,7 +15,7 @@ import math
 import polars as pl
 
 from .. import theme
-from ..kpis import BY_KEY, STATUS_WORD, TARGET_LABELS
+from ..kpis import BY_KEY, STATUS_WORD
 
 JS = "--x_x--0_0--"          # streamlit-echarts / pyecharts JsCode placeholder
 MAP_NAME = "bigscreen_huangpu"
@@ -525,35 +525,3 @@ def gauge(rate: float | None, target: dict | None = None, stats: list[tuple[str,
                 "rich": {"v": {"fontSize": px(21), "fontWeight": "bold", "fill": c, "lineHeight": px(24)},
                          "l": {"fontSize": px(13), "fill": MUTED, "lineHeight": px(17)}}}}]})
     return _base(series=series, graphic=graphic, tooltip={"show": False})
-
-
-# --------------------------------------------------------------------------------------------- targets
-def target_bars(df: pl.DataFrame) -> dict:
-    """Annual-target progress per metric, coloured by status, with the share of the year elapsed."""
-    rows = list(df.iter_rows(named=True))
-    names, data = [], []
-    share = rows[0]["year_share"] * 100 if rows else 75
-    for r in rows:
-        p = _num(r.get("progress")) * 100
-        c = STATUS.get(r.get("status"), ACCENT)
-        names.append(TARGET_LABELS.get(r["metric"], r["metric"]).replace("(家)", ""))
-        data.append({"value": round(min(p, 120), 1),
-                     "label": {"formatter": f"{p:.0f}%  {{s|● {STATUS_WORD.get(r.get('status'), '')}}}",
-                               "rich": {"s": {"color": c, "fontSize": px(13), "fontWeight": "bold"}}},
-                     "itemStyle": {"color": gradient(c + "22", c, True), "borderRadius": [0, px(3), px(3), 0],
-                                   "shadowBlur": px(8), "shadowColor": c}})
-    return _base(
-        grid={"left": "1%", "right": "21%", "top": "13%", "bottom": "2%", "containLabel": True},
-        xAxis={"type": "value", "show": False, "max": 120},
-        yAxis={"type": "category", "inverse": True, "data": names, "axisLine": {"show": False},
-               "axisTick": {"show": False}, "axisLabel": {"color": TEXT, "fontSize": px(14)}},
-        series=[{"type": "bar", "data": data, "barWidth": "44%", "showBackground": True,
-                 "backgroundStyle": {"color": "rgba(57,197,255,0.06)"},
-                 "label": {"show": True, "position": "right", "color": TEXT, "fontSize": px(14), "fontWeight": "bold"},
-                 "markLine": {"silent": True, "symbol": "none",
-                              "lineStyle": {"color": MUTED, "type": "dashed", "width": px(1.5)},
-                              "label": {"formatter": f"时间进度 {share:.0f}%", "color": MUTED, "fontSize": px(12),
-                                        "position": "end"},
-                              "data": [{"xAxis": round(share, 1)}]}}],
-        tooltip={"show": False},
-    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from .. import kpis, vocab
+from .. import targets as tg
 from ..db import quarter_label, run_query
 from ..kpis import BY_KEY, STATUS_WORD, TARGET_RULE, Headline, fmt_delta, fmt_value
 from . import layout as L
@@ -87,11 +88,12 @@ def v(key: str, value) -> str:
 
 
 def target_phrase(h: Headline) -> str | None:
+    """'年度目标58.4%,本季应达55.9%(关注),按当前进度预计全年57.5%' — the same judgement as every surface."""
     if not h.target:
         return None
     t = h.target
-    return (f"年度目标{v(h.kpi.key, t['target_value'])},完成进度{t['progress'] * 100:.0f}%"
-            f"({STATUS_WORD[t['status']]})")
+    return (f"年度目标{v(h.kpi.key, t['target_value'])},本季应达{tg.value(t, 'expected').replace(' ', '')}"
+            f"({STATUS_WORD[t['status']]}),按当前进度预计全年{v(h.kpi.key, t['forecast'])}")
 
 
 def pct(x) -> str:
@@ -175,7 +177,7 @@ def kpi_tile(h: Headline, box, scope_key: str, *, yoy: bool | None = None) -> Te
     paras.append(P(f"{'同比' if yoy else '环比'} {delta or '—'}", 9, color=L.MUTED))
     if h.target:
         t = h.target
-        paras.append(Para([Run(f"年度目标进度 {t['progress'] * 100:.0f}% ", 9, color=L.MUTED),
+        paras.append(Para([Run(f"本季应达 {tg.value(t, 'expected')} ", 9, color=L.MUTED),
                            Run(f"● {STATUS_WORD[t['status']]}", 9, True, L.STATUS_COLOR[t["status"]])]))
     return text_block(f"kpi:{scope_key}:{k.key}", box, paras, fill=L.LIGHT, line=L.RULE)
 
@@ -223,16 +225,21 @@ def slide_cover(deck: L.Deck) -> Slide:
     return s
 
 
-def slide_summary(s: Scope, heads: dict[str, Headline]) -> Slide:
+def slide_summary(s: Scope, heads: dict[str, Headline], items: pl.DataFrame) -> Slide:
+    """The scope's headline KPIs with every annual target of the scope itself (year-to-date targets beside
+    year-to-date values): target, expected at this quarter, status."""
     title = {True: "全区概况"}.get(s.is_district, f"{s.label} 概况")
     sl = Slide("summary", title, section=title)
     hl = list(heads.values())
-    n_status = {c: sum(1 for h in hl if h.target and h.target["status"] == c) for c in ("绿", "黄", "红")}
-    red = [h.kpi.label for h in hl if h.target and h.target["status"] == "红"]
+    own = items.filter((pl.col("chain_id") == s.c) & (pl.col("park_id") == s.p))
+    n_own = tg.counts(own)
     e, o, w = heads["n_enterprises"], heads["org_coverage_rate"], heads["work_coverage_rate"]
+    scope_word = "全区" if s.is_district else s.label
     lead = (f"在营企业 {e.text}(中小企业 {heads['n_sme'].text});组织覆盖率 {o.text}、工作覆盖率 {w.text};"
-            f"年度目标 {n_status['绿']} 项正常、{n_status['黄']} 项关注、{n_status['红']} 项滞后。")
-    sl.blocks.append(text_block("summary:lead", (L.MARGIN_X, L.TOP, L.CONTENT_W, 0.5), [P(lead, 12, True, L.NAVY)]))
+            f"{scope_word}本级年度目标 {own.height} 项:{tg.counts_text(n_own)}。")
+    if s.is_district and items.height > own.height:
+        lead += f"含各产业链、各园区共 {items.height} 项:{tg.counts_text(tg.counts(items))}(见需关注事项)。"
+    sl.blocks.append(text_block("summary:lead", (L.MARGIN_X, L.TOP, L.CONTENT_W, 0.56), [P(lead, 11.5, True, L.NAVY)]))
     widths = [2.1, 1.75, 2.45, 2.45, 1.45, 0.95, 1.18]
     rows = []
     for h in hl:
@@ -240,11 +247,10 @@ def slide_summary(s: Scope, heads: dict[str, Headline]) -> Slide:
         rows.append([Cell(h.kpi.label, bold=True), Cell(h.text, L.NAVY, True),
                      Cell(fmt_delta(h.kpi, h.value, h.prev) or "—"), Cell(fmt_delta(h.kpi, h.value, h.yoy) or "—"),
                      Cell(fmt_value(h.kpi, t["target_value"]) if t else "—"),
-                     Cell(f"{t['progress'] * 100:.0f}%" if t else "—"), status_cell(h)])
+                     Cell(tg.value(t, "expected") if t else "—"), status_cell(h)])
     sl.blocks.append(table_block(f"table:summary:{s.key}", L.MARGIN_X, 1.72,
-                                 ["指标", "本季", "环比", "同比", "年度目标", "进度", "状态"], rows, widths,
-                                 size=11, row_h=0.33, align=["l", "r", "r", "r", "r", "r", "c"]))
-    scope_word = "全区" if s.is_district else s.label
+                                 ["指标", "本季", "环比", "同比", "年度目标", "本季应达", "状态"], rows, widths,
+                                 size=10.5, row_h=0.3, align=["l", "r", "r", "r", "r", "r", "c"]))
     notes = [f"本季度{scope_word}在营企业{v('n_enterprises', e.value)},{change('n_enterprises', e.value, e.prev)},"
              f"其中中小企业{v('n_sme', heads['n_sme'].value)}。",
              f"组织覆盖率{v('org_coverage_rate', o.value)},{change('org_coverage_rate', o.value, o.prev)};"
@@ -254,11 +260,136 @@ def slide_summary(s: Scope, heads: dict[str, Headline]) -> Slide:
                  + (f",{target_phrase(x)}。" if x.target else "。"))
     r, ov = heads["appeal_resolved_rate"], heads["n_appeals_overdue"]
     notes.append(f"诉求累计办结率{v('appeal_resolved_rate', r.value)},超期未办结{v('n_appeals_overdue', ov.value)}。")
-    notes.append(f"年度目标中{n_status['绿']}项进度正常、{n_status['黄']}项需关注、{n_status['红']}项滞后"
-                 + (f"(滞后:{'、'.join(red)})。" if red else "。"))
+    behind = [f"{row['label']}({STATUS_WORD[row['status']]})" for row in tg.alerts(own).iter_rows(named=True)]
+    notes.append(f"{scope_word}本级年度目标{own.height}项:{tg.counts_text(n_own)}"
+                 + (f",其中{'、'.join(behind)}。" if behind else "。"))
     sl.notes = notes
     sl.key_points = [f"在营企业 {e.text}", f"小巨人 {x.text}", f"组织覆盖率 {o.text}", f"工作覆盖率 {w.text}",
-                     f"诉求办结率 {r.text}"]
+                     f"诉求办结率 {r.text}", f"本级年度目标:{tg.counts_text(n_own)}"]
+    return sl
+
+
+ATTENTION_WIDTHS = [0.62, 2.25, 1.1, 0.85, 0.85, 1.35, 1.6, 3.71]
+
+
+def slides_attention(s: Scope, items: pl.DataFrame) -> list[Slide]:
+    """需关注事项 (right after the cover): every 滞后 then 关注 target in scope — the same items, order and
+    counts as `python -m dashboard alerts` — with actual vs expected, the gap, the forecast and who answers."""
+    c = tg.counts(items)
+    al = tg.alerts(items)
+    scope_word = "全区(含各产业链、各园区)" if s.is_district else s.label
+    lead = f"{quarter_cn(s.quarter_end)} · {scope_word} · 年度目标 {items.height} 项:{tg.counts_text(c)}"
+    rows = []
+    for r in al.iter_rows(named=True):
+        rows.append([Cell(f"● {STATUS_WORD[r['status']]}", L.STATUS_COLOR[r["status"]], True),
+                     Cell(tg.scope_text(r), bold=True), r["label"], tg.value(r, "actual"), tg.value(r, "expected"),
+                     Cell(tg.gap_text(r), L.STATUS_COLOR[r["status"]]),
+                     tg.forecast_text(r).replace("按当前进度预计全年 ", ""), tg.responsible_short(r)])
+    header = ["状态", "范围", "指标", "实际", "本季应达", "差距", "全年预计(占目标)", "责任"]
+    size = 9.5
+    pages: list[list] = [[]]
+    for row in rows:            # greedy: as many rows per slide as the table (wrapped) fits above the footer
+        trial = table_block("t", L.MARGIN_X, 1.72, header, pages[-1] + [row], ATTENTION_WIDTHS, size=size,
+                            row_h=0.27, wrap=True)
+        if pages[-1] and 1.72 + trial.box[3] > L.BOTTOM:
+            pages.append([row])
+        else:
+            pages[-1].append(row)
+    out = []
+    for i, page_rows in enumerate(pages):
+        title = "需关注事项" + (f"({i + 1}/{len(pages)})" if len(pages) > 1 else "")
+        sl = Slide("attention", title, section="需关注事项")
+        sl.blocks.append(text_block(f"attention:lead:{i + 1}", (L.MARGIN_X, L.TOP, L.CONTENT_W, 0.5),
+                                    [Para([Run(lead.split(":")[0] + ":", 12, True, L.NAVY),
+                                           Run(f"滞后 {c['红']} 项", 12, True, L.STATUS_COLOR["红"]),
+                                           Run("、", 12, True, L.NAVY),
+                                           Run(f"关注 {c['黄']} 项", 12, True, L.STATUS_COLOR["黄"]),
+                                           Run("、", 12, True, L.NAVY),
+                                           Run(f"正常 {c['绿']} 项", 12, True, L.STATUS_COLOR["绿"])])]))
+        if page_rows:
+            sl.blocks.append(table_block(f"table:attention:{i + 1}", L.MARGIN_X, 1.72, header, page_rows,
+                                         ATTENTION_WIDTHS, size=size, row_h=0.27, wrap=True,
+                                         align=["c", "l", "l", "r", "r", "r", "r", "l"]))
+        else:
+            sl.blocks.append(text_block("empty:attention", (L.MARGIN_X, 1.72, 8, 0.5),
+                                        [P("本范围全部年度目标进度正常。" if items.height else
+                                           "本范围(产业链 × 园区交叉)不设年度目标。", 12)]))
+        first = sum(len(pg) for pg in pages[:i])
+        sl.notes = ([lead + "。", "判断规则:" + TARGET_RULE] if i == 0 else [lead + "(续)。"]) + \
+            [tg.sentence(r) + "。" for r in al.slice(first, len(page_rows)).iter_rows(named=True)]
+        sl.key_points = [lead] + [f"{tg.scope_text(r)} {r['label']} {STATUS_WORD[r['status']]}"
+                                  for r in al.slice(first, len(page_rows)).iter_rows(named=True)]
+        out.append(sl)
+    return out
+
+
+def _remaining(r: dict) -> str:
+    """What the rest of the year has to deliver: target − actual, in the metric's unit."""
+    k = BY_KEY[r["metric"]]
+    left = (r["target_value"] or 0) - (r["actual"] or 0)
+    if k.is_rate:
+        return f"{left * 100:.1f}个百分点"
+    return f"{left:,.0f}{k.unit}"
+
+
+def slide_executive(s: Scope, heads: dict[str, Headline], items: pl.DataFrame, ages: pl.DataFrame,
+                    oldest: dict | None) -> Slide:
+    """工作摘要: 亮点 / 问题 / 下步工作建议, each sentence written from the numbers of this deck."""
+    sl = Slide("executive", "工作摘要 · 亮点 / 问题 / 下步工作建议", section="工作摘要")
+    scope_word = "全区" if s.is_district else s.label
+    c = tg.counts(items)
+    red = items.filter(pl.col("status") == "红")
+    yellow = items.filter(pl.col("status") == "黄")
+    # 亮点: targets running ahead of plan, and the year-on-year gains of the headline KPIs
+    good = []
+    ahead = items.filter((pl.col("status") == "绿") & (pl.col("forecast_rate") >= 1.0)).sort(
+        "forecast_rate", descending=True)
+    for r in ahead.head(2).iter_rows(named=True):
+        good.append(f"{tg.scope_phrase(r)}{r['label']}{tg.value(r, 'actual')},按当前进度预计全年完成目标的"
+                    f"{r['forecast_rate'] * 100:.0f}%。")
+    for key in ("n_xjr", "org_coverage_rate", "work_coverage_rate", "n_problems_solved_ytd"):
+        h = heads.get(key)
+        if h is not None and h.value is not None and h.yoy is not None and h.value > h.yoy:
+            good.append(f"{h.kpi.label}{v(key, h.value)},{change(key, h.value, h.yoy, '上年同期')}。")
+    if c["绿"]:
+        good.append(f"年度目标{items.height}项中{c['绿']}项进度正常。")
+    # 问题: the red items, the overdue appeals by age
+    issues = [f"年度目标滞后{c['红']}项、关注{c['黄']}项。"]
+    for r in red.head(4).iter_rows(named=True):
+        issues.append(f"{tg.scope_phrase(r)}{r['label']}:{tg.versus_text(r)}({tg.gap_text(r)})。")
+    by_chain = red.filter(pl.col("scope_type") == "chain").group_by("scope_name").len().sort(
+        ["len", "scope_name"], descending=[True, False])
+    if s.is_district and by_chain.height:
+        top = by_chain.filter(pl.col("len") == by_chain["len"][0])["scope_name"].to_list()
+        issues.append(f"滞后目标最多的产业链:{'、'.join(top)}(各{by_chain['len'][0]}项)。")
+    n_over = int(ages["n_overdue"].sum())
+    if n_over:
+        old = int(ages.filter(pl.col("overdue_bucket") >= 3)["n_overdue"].sum())
+        issues.append(f"超期未办结诉求{n_over}件,其中超期90天以上{old}件"
+                      + (f",最久{oldest['days_overdue']}天({oldest['name']},承办:{oldest['handler_unit_name']})。"
+                         if oldest else "。"))
+    # 下步工作建议: one line per red item (who, what is left), then the appeals and the yellow items
+    todo = []
+    for r in red.head(4).iter_rows(named=True):
+        who = r["responsible"] if r["scope_type"] != "district" else "区有关部门"
+        todo.append(f"请{who}牵头推进{tg.scope_phrase(r)}{r['label']}:全年目标{tg.value(r, 'target_value')},"
+                    f"年内还需{_remaining(r)},建议列入督办。")
+    if red.height > 4:
+        todo.append(f"其余{red.height - 4}项滞后目标见“需关注事项”,逐项明确责任单位和完成时限。")
+    if n_over:
+        todo.append(f"对超期未办结的{n_over}件诉求逐件督办、限期办结,超期90天以上的优先。")
+    if yellow.height:
+        todo.append(f"对{yellow.height}项“关注”目标按月跟踪,防止转为滞后。")
+    if not todo:
+        todo.append(f"{scope_word}各项年度目标进度正常,保持当前工作节奏。")
+    cols = [("亮点", good[:5], L.STATUS_COLOR["绿"]), ("问题", issues[:6], L.STATUS_COLOR["红"]),
+            ("下步工作建议", todo[:6], L.NAVY)]
+    boxes = grid(L.MARGIN_X, L.TOP, L.CONTENT_W, L.BOTTOM - L.TOP, 3, 3, gap=0.2)
+    for (name, sentences, color), b in zip(cols, boxes):
+        sl.blocks.append(text_block(f"executive:{name}", b, [P(name, 16, True, color)]
+                                    + [P("■ " + x, 11.5) for x in (sentences or ["—"])], fill=L.LIGHT, line=L.RULE))
+    sl.notes = [f"亮点:{''.join(good) or '—'}", f"问题:{''.join(issues)}", f"下步工作建议:{''.join(todo)}"]
+    sl.key_points = [f"亮点 {len(good)} 条", f"滞后 {c['红']} 项 · 关注 {c['黄']} 项", f"建议 {len(todo)} 条"]
     return sl
 
 
@@ -311,8 +442,9 @@ def _appeals_block(appeals: pl.DataFrame, scope_key: str, y: float) -> list:
 
 
 def slide_focus(s: Scope, chain_id: str | None, park_id: str | None, masters: pl.DataFrame,
-                appeals: pl.DataFrame) -> Slide:
-    """One chain (or park, or chain × park): KPI tiles, 12-quarter trend charts, 链主, top open appeals."""
+                appeals: pl.DataFrame, items: pl.DataFrame) -> Slide:
+    """One chain (or park, or chain × park): its annual targets' statuses, KPI tiles, 12-quarter trend
+    charts, 链主, top open appeals."""
     c_key, p_key = chain_id or "*", park_id or "*"
     scope_key = f"{c_key}|{p_key}"
     names = []
@@ -336,8 +468,21 @@ def slide_focus(s: Scope, chain_id: str | None, park_id: str | None, masters: pl
         info = (f"{pk['park_type']} · {chief} · 第一书记在岗 {heads['n_secretaries'].text} · "
                 f"结对共建 {heads['n_pairings'].text}" + (f" · {pk['mechanism']}" if pk["mechanism"] else ""))
     sl = Slide("focus", title, section="重点产业链" if chain_id else "园区")
-    sl.blocks.append(Text(f"info:{scope_key}", (L.MARGIN_X, 1.08, L.CONTENT_W, 0.36),
-                          [P(L.truncate(info, 11, L.CONTENT_W - 2 * L.TEXT_INSET_X), 11, color=L.MUTED)]))
+    own = items.filter((pl.col("chain_id") == c_key) & (pl.col("park_id") == p_key))
+    oc = tg.counts(own)
+    if own.height:
+        worst = "红" if oc["红"] else ("黄" if oc["黄"] else "绿")
+        behind = "、".join(f"{r['label']}({STATUS_WORD[r['status']]})" for r in tg.alerts(own).iter_rows(named=True))
+        z = 10.5
+        runs = [Run(f"年度目标 {own.height} 项:", z, True, L.NAVY),
+                Run(f"滞后 {oc['红']} 项", z, True, L.STATUS_COLOR["红"]), Run("、", z, True, L.NAVY),
+                Run(f"关注 {oc['黄']} 项", z, True, L.STATUS_COLOR["黄"]), Run("、", z, True, L.NAVY),
+                Run(f"正常 {oc['绿']} 项", z, True, L.STATUS_COLOR["绿"])]
+        if behind:
+            runs.append(Run(L.truncate(f" · {behind}", z, L.CONTENT_W - 4.2), z, False, L.STATUS_COLOR[worst]))
+        sl.blocks.append(Text(f"status:{scope_key}", (L.MARGIN_X, 0.98, L.CONTENT_W, 0.31), [Para(runs)]))
+    sl.blocks.append(Text(f"info:{scope_key}", (L.MARGIN_X, 1.22, L.CONTENT_W, 0.3),
+                          [P(L.truncate(info, 10, L.CONTENT_W - 2 * L.TEXT_INSET_X), 10, color=L.MUTED)]))
     boxes = grid(L.MARGIN_X, 1.5, 6.2, 2.3, 6, 3, row_h=1.12)
     sl.blocks += [kpi_tile(heads[k], b, scope_key) for k, b in zip(CHAIN_TILES, boxes)]
     tr = _trend(s, chain_id, park_id)
@@ -367,13 +512,13 @@ def slide_focus(s: Scope, chain_id: str | None, park_id: str | None, masters: pl
                      f"超期{a['days_overdue']}天),建议会上督办。")
     else:
         notes.append(f"未办结诉求{v('n_appeals_open', op.value)},无超期诉求。")
-    for k in ("n_xjr", "org_coverage_rate", "work_coverage_rate", "appeal_resolved_rate"):
-        h = heads[k]
-        if h.target and h.target["status"] != "绿":
-            notes.append(f"{h.kpi.label}{target_phrase(h)},需重点推进。")
+    if own.height:
+        notes.append(f"年度目标{own.height}项:{tg.counts_text(oc)}。")
+    for r in tg.alerts(own).iter_rows(named=True):
+        notes.append(tg.sentence(r) + "。")
     sl.notes = notes
     sl.key_points = [f"在营企业 {e.text}", f"小巨人 {x.text}", f"组织覆盖率 {o.text}",
-                     f"超期诉求 {ov.text}"]
+                     f"超期诉求 {ov.text}"] + ([f"年度目标:{tg.counts_text(oc)}"] if own.height else [])
     return sl
 
 
@@ -654,12 +799,13 @@ def slides_appendix() -> list[Slide]:
 def slide_contents(sections: list[tuple[str, int, int]], scope_label: str) -> Slide:
     sl = Slide("contents", "目录", section="目录")
     pitch = min(0.56, (L.BOTTOM - 1.45) / max(len(sections), 1))
+    size = 16 if pitch >= 0.52 else 13
     for i, (name, first, last) in enumerate(sections):
         y = 1.45 + i * pitch
         pages = f"第 {first} 页" if first == last else f"第 {first}–{last} 页"
         sl.blocks.append(Text(f"toc:num:{i + 1}", (1.6, y, 0.62, pitch - 0.1), [P(f"{i + 1:02d}", 14, True, L.WHITE, "c")],
                               fill=L.RED, valign="m"))
-        sl.blocks.append(Text(f"toc:item:{i + 1}", (2.35, y, 7.5, pitch - 0.1), [P(name, 16, True, L.NAVY)], valign="m"))
+        sl.blocks.append(Text(f"toc:item:{i + 1}", (2.35, y, 7.5, pitch - 0.1), [P(name, size, True, L.NAVY)], valign="m"))
         sl.blocks.append(Text(f"toc:page:{i + 1}", (9.9, y, 1.9, pitch - 0.1), [P(pages, 12, color=L.MUTED, align="r")],
                               valign="m"))
     sl.notes = [f"本次汇报({scope_label})共{len(sections)}部分:" + "、".join(s[0] for s in sections) + "。"]
@@ -697,10 +843,10 @@ def add_chrome(deck: L.Deck) -> None:
 
 
 # ----------------------------------------------------------------------------- the deck
-def expected_slide_count(n_focus: int, n_appendix: int, breakdown: bool = True) -> int:
-    """cover, contents, summary, focus slides, [breakdown], cultivation, coverage, secretary, appeals,
-    pairing, appendix slides."""
-    return 3 + n_focus + (1 if breakdown else 0) + 5 + n_appendix
+def expected_slide_count(n_focus: int, n_appendix: int, breakdown: bool = True, n_attention: int = 1) -> int:
+    """cover, 需关注事项 slide(s), contents, 工作摘要, summary, focus slides, [breakdown], cultivation, coverage,
+    secretary, appeals, pairing, appendix slides."""
+    return 1 + n_attention + 3 + n_focus + (1 if breakdown else 0) + 5 + n_appendix
 
 
 def build_deck(quarter_end: dt.date, chain_id: str | None = None, park_id: str | None = None) -> L.Deck:
@@ -717,23 +863,30 @@ def build_deck(quarter_end: dt.date, chain_id: str | None = None, park_id: str |
     deck = L.Deck(DECK_TITLE, quarter_label(quarter_end), quarter_end, meta.get("as_of", "—"), source,
                   s.label, chain_id, park_id)
 
-    all_keys = list(dict.fromkeys([k.key for k in kpis.KPIS] + COVERAGE_TILES + SECRETARY_TILES + APPEAL_TILES
-                                  + PAIRING_TILES + LADDER + ["n_should_own_org"]))
+    all_keys = list(dict.fromkeys([k.key for k in kpis.OVERVIEW_KPIS] + COVERAGE_TILES + SECRETARY_TILES
+                                  + APPEAL_TILES + PAIRING_TILES + LADDER + ["n_should_own_org"]))
     heads = _headlines(s, all_keys)
-    summary_heads = {k.key: heads[k.key] for k in kpis.KPIS}
+    summary_heads = {k.key: heads[k.key] for k in kpis.OVERVIEW_KPIS}
     tr = _trend(s)
+    # one judgement of every target: the same rows as `python -m dashboard alerts` for this scope
+    items = tg.items(quarter_end, chain_id, park_id)
+    ages = s.q("appeals/overdue_age", chain_id=s.c, park_id=s.p)
+    overdue = s.q("appeals/overdue", chain_id=s.c, park_id=s.p)
+    attention = slides_attention(s, items)
 
-    body: list[Slide] = [slide_summary(s, summary_heads)]
+    body: list[Slide] = [slide_executive(s, heads, items, ages, overdue.row(0, named=True) if overdue.height else None),
+                         slide_summary(s, summary_heads, items)]
     # focus slides: every chain (district), the chain, the park, or chain × park
     masters = s.q("report/chain_masters", chain_id=s.c, park_id=s.p)
     appeals = s.q("report/open_appeals", chain_id=s.c, park_id=s.p, limit=TOP_APPEALS)
     if s.is_district:
         for cid in chains["chain_id"].to_list():
             body.append(slide_focus(s, cid, None, masters.filter(pl.col("chain_id") == cid),
-                                    appeals.filter((pl.col("chain_id") == cid) & (pl.col("rank_in_chain") <= TOP_APPEALS))))
+                                    appeals.filter((pl.col("chain_id") == cid) & (pl.col("rank_in_chain") <= TOP_APPEALS)),
+                                    items))
     else:
         top = appeals.filter(pl.col("rank_in_scope") <= TOP_APPEALS)
-        body.append(slide_focus(s, chain_id, park_id, masters, top))
+        body.append(slide_focus(s, chain_id, park_id, masters, top, items))
     # breakdown: parks (district, chain) or chains (park); none for chain × park
     if chain_id and park_id:
         cov_by, cov_df = None, None
@@ -755,14 +908,16 @@ def build_deck(quarter_end: dt.date, chain_id: str | None = None, park_id: str |
     body.append(slide_pairing(s, heads, s.q("report/pairing_programs", chain_id=s.c, park_id=s.p)))
     body += slides_appendix()
 
-    # contents: sections in order with their page ranges (cover = 1, contents = 2)
+    # contents: sections in order with their page ranges (cover = 1, 需关注事项 right after it, then contents)
     sections: list[tuple[str, int, int]] = []
-    for i, sl in enumerate(body, start=3):
+    numbered = [(2 + i, sl) for i, sl in enumerate(attention)] + \
+        [(3 + len(attention) + i, sl) for i, sl in enumerate(body)]
+    for i, sl in numbered:
         if sections and sections[-1][0] == sl.section:
             sections[-1] = (sl.section, sections[-1][1], i)
         else:
             sections.append((sl.section, i, i))
-    deck.slides = [slide_cover(deck), slide_contents(sections, s.label)] + body
+    deck.slides = [slide_cover(deck)] + attention + [slide_contents(sections, s.label)] + body
     for sl in deck.slides:
         sl.title = L.zh(sl.title)
         sl.notes = [L.zh(x) for x in sl.notes]

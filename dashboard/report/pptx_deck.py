@@ -7,6 +7,7 @@ and the theme's major/minor fonts are set too, so text a staff member adds later
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 from pptx import Presentation
@@ -50,7 +51,7 @@ _ALGN = {"l": "l", "c": "ctr", "r": "r"}
 
 
 def _esc(t: str) -> str:
-    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return xml_escape(t)
 
 
 def _rpr_xml(size: float, bold: bool, color: str) -> str:

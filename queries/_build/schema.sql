@@ -148,7 +148,7 @@ CREATE TABLE chain_master_plans (
 
 CREATE TABLE targets (
     year          INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),  -- 年度
-    metric        VARCHAR NOT NULL CHECK (metric IN ('n_xjr', 'n_lgsx', 'org_coverage_rate', 'work_coverage_rate', 'appeal_resolved_rate', 'n_problems_solved_ytd', 'n_pairing_activities_ytd')),  -- 指标
+    metric        VARCHAR NOT NULL CHECK (metric IN ('n_xjr', 'n_lgsx', 'org_coverage_rate', 'work_coverage_rate', 'n_problems_solved_ytd', 'appeal_resolved_rate', 'n_pairing_activities_ytd')),  -- 指标
     chain_id      VARCHAR,  -- 产业链编号
     park_id       VARCHAR,  -- 园区编号
     target_value  DOUBLE NOT NULL CHECK (target_value >= 0)  -- 目标值

@@ -1,19 +1,21 @@
 -- 诉求办理按承办单位、诉求类别、诉求来源分组:本季收到、累计办结率、本季平均办结天数、超期未办结、满意度。One row per (dim, key).
 -- params: quarter_end, chain_id, park_id
--- dim: 'handler' 承办单位 | 'category' 类别 | 'source' 来源。办结率为累计口径(收到 ≤ Q 中办结 ≤ Q 的占比)。
+-- dim: 'handler' 承办单位 | 'category' 类别 | 'source' 来源。办结率为累计口径(收到 ≤ Q 中办结 ≤ Q 的占比);未办结、超期取自 mart_open_appeal。
 WITH q AS (
     SELECT CAST($quarter_end AS DATE) AS qe, CAST(date_trunc('quarter', CAST($quarter_end AS DATE)) AS DATE) AS qs
 ), a AS (
     SELECT a.handler_unit_id, a.category, a.source, a.received_on, a.due_on, a.satisfaction,
            a.received_on >= q.qs AS is_received_q,
-           a.resolved_on IS NOT NULL AND a.resolved_on <= q.qe AS is_resolved,
+           o.appeal_id IS NULL AS is_resolved,
            a.resolved_on BETWEEN q.qs AND q.qe AS is_resolved_q,
            CAST(a.resolved_on - a.received_on AS DOUBLE) AS resolve_days,
-           (a.resolved_on IS NULL OR a.resolved_on > q.qe) AND a.due_on < q.qe AS is_overdue
-    FROM appeals a, q
+           coalesce(o.is_overdue, false) AS is_overdue
+    FROM appeals a
+    CROSS JOIN q
+    LEFT JOIN mart_open_appeal o ON o.quarter_end = q.qe AND o.appeal_id = a.appeal_id
     WHERE a.received_on <= q.qe
-      AND ($chain_id = '*' OR a.chain_id = $chain_id)
-      AND ($park_id = '*' OR a.park_id = $park_id)
+      AND ($chain_id = '*' OR coalesce(a.chain_id, '-') = $chain_id)
+      AND ($park_id = '*' OR coalesce(a.park_id, '-') = $park_id)
 ), g AS (
     SELECT CASE WHEN GROUPING(handler_unit_id) = 0 THEN 'handler'
                 WHEN GROUPING(category) = 0 THEN 'category' ELSE 'source' END AS dim,

@@ -17,5 +17,5 @@ WITH q AS (
 )
 SELECT 1 AS stage_order, '收集' AS stage, n_received AS n, n_received AS n_base FROM c
 UNION ALL SELECT 2, '转办', n_transferred, n_received FROM c
-UNION ALL SELECT 3, '办结', n_resolved, n_received FROM c
+UNION ALL SELECT 3, '其中已办结', n_resolved, n_received FROM c
 ORDER BY stage_order;

@@ -9,9 +9,6 @@ JOIN enterprises e ON e.enterprise_id = s.enterprise_id
 LEFT JOIN units u ON u.unit_id = s.source_unit_id
 WHERE o.is_case
   AND o.occurred_on <= $quarter_end
-  AND ($park_id = '*' OR e.park_id = $park_id)
-  AND ($chain_id = '*' OR EXISTS (
-        SELECT 1 FROM enterprise_chains ec
-        WHERE ec.enterprise_id = s.enterprise_id AND ec.chain_id = $chain_id))
+  AND s.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ORDER BY o.occurred_on DESC, o.outcome_id
 LIMIT $limit;

@@ -1,4 +1,4 @@
--- 各产业链当季主要指标、链主名单、1+N+X 企业数与最差目标状态(园区筛选时为链×园交叉)。One row per chain.
+-- 各产业链当季主要指标、链主名单、1+N+X 企业数与最差目标状态(园区筛选时为链×园交叉);另含 chain_id = '-' 的“未归链”一行(不属任何链的企业、未登记产业链的诉求),用于与全区对账。One row per chain, plus the 未归链 row.
 -- params: quarter_end, park_id
 WITH masters AS (
     SELECT ec.chain_id, string_agg(e.name, '、' ORDER BY e.enterprise_id) AS master_names
@@ -24,7 +24,8 @@ WITH masters AS (
     WHERE quarter_end = $quarter_end AND park_id = $park_id AND chain_id <> '*'
     GROUP BY chain_id
 )
-SELECT c.chain_id, c.name AS chain_name, c.leader_title, c.coverage_mode,
+SELECT k.chain_id, coalesce(c.name, '未归链') AS chain_name, k.chain_id = '-' AS is_remainder,
+       c.leader_title, c.coverage_mode,
        m.master_names,
        coalesce(r.n_role_master, 0) AS n_role_master,
        coalesce(r.n_role_core, 0) AS n_role_core,
@@ -37,9 +38,10 @@ SELECT c.chain_id, c.name AS chain_name, c.leader_title, c.coverage_mode,
        coalesce(s.n_yellow, 0) AS n_yellow,
        CASE WHEN s.n_red > 0 THEN '红' WHEN s.n_yellow > 0 THEN '黄'
             WHEN s.n_targets > 0 THEN '绿' END AS target_status
-FROM chains c
-JOIN mart_kpi k ON k.chain_id = c.chain_id AND k.park_id = $park_id AND k.quarter_end = $quarter_end
-LEFT JOIN masters m ON m.chain_id = c.chain_id
-LEFT JOIN roles r ON r.chain_id = c.chain_id
-LEFT JOIN status s ON s.chain_id = c.chain_id
-ORDER BY c.chain_id;
+FROM mart_kpi k
+LEFT JOIN chains c ON c.chain_id = k.chain_id
+LEFT JOIN masters m ON m.chain_id = k.chain_id
+LEFT JOIN roles r ON r.chain_id = k.chain_id
+LEFT JOIN status s ON s.chain_id = k.chain_id
+WHERE k.park_id = $park_id AND k.quarter_end = $quarter_end AND k.chain_id <> '*'
+ORDER BY is_remainder, k.chain_id;

@@ -6,7 +6,7 @@ WITH m AS (
     SELECT enterprise_id, chain_id FROM chain_master_plans WHERE year <= year($quarter_end)
 )
 SELECT m.chain_id, c.name AS chain_name, m.enterprise_id, e.name, e.uscc,
-       coalesce(pk.name, '园区外') AS park_name, e.size, e.employees, e.revenue_10k,
+       e.park_name, e.size, e.employees, e.revenue_10k,
        year($quarter_end) AS year,
        p.has_task_force, p.task_force_mode, p.has_party_plan, p.score,
        p.fiscal_support_10k, p.land_mu, p.n_projects, p.n_standards,
@@ -15,8 +15,7 @@ SELECT m.chain_id, c.name AS chain_name, m.enterprise_id, e.name, e.uscc,
        eq.org_type, eq.n_members
 FROM m
 JOIN chains c ON c.chain_id = m.chain_id
-JOIN enterprises e ON e.enterprise_id = m.enterprise_id
-LEFT JOIN parks pk ON pk.park_id = e.park_id
+JOIN dim_enterprise e ON e.enterprise_id = m.enterprise_id
 LEFT JOIN chain_master_plans p
   ON p.enterprise_id = m.enterprise_id AND p.chain_id = m.chain_id AND p.year = year($quarter_end)
 LEFT JOIN chain_master_plans py

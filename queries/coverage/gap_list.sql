@@ -7,26 +7,15 @@ WITH rows AS (
     FROM mart_enterprise_quarter eq
     WHERE eq.quarter_end = $quarter_end AND eq.is_base
       AND eq.org_type = '无' AND NOT eq.has_liaison AND NOT eq.has_secretary
-      AND ($park_id = '*' OR eq.park_id = $park_id)
-      AND ($chain_id = '*' OR eq.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND eq.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), top AS (
     SELECT r.*, e.employees
-    FROM rows r JOIN enterprises e ON e.enterprise_id = r.enterprise_id
+    FROM rows r JOIN dim_enterprise e ON e.enterprise_id = r.enterprise_id
     ORDER BY e.employees DESC, r.enterprise_id
     LIMIT $limit
-), names AS (
-    SELECT e.enterprise_id, e.name, e.uscc, e.size, e.street FROM enterprises e
-    WHERE e.enterprise_id IN (SELECT enterprise_id FROM top)
-), ch AS (
-    SELECT ec.enterprise_id, string_agg(c.name, '、' ORDER BY c.chain_id) AS chain_names
-    FROM enterprise_chains ec JOIN chains c USING (chain_id)
-    WHERE ec.enterprise_id IN (SELECT enterprise_id FROM top)
-    GROUP BY ec.enterprise_id
 )
 SELECT t.enterprise_id, n.name, n.uscc, t.employees, n.size, n.street, t.n_members,
-       t.has_union, t.has_youth_league, coalesce(ch.chain_names, '—') AS chain_names, coalesce(p.name, '园区外') AS park_name, t.n_total
+       t.has_union, t.has_youth_league, n.chain_names, n.park_name, t.n_total
 FROM top t
-JOIN names n ON n.enterprise_id = t.enterprise_id
-LEFT JOIN ch ON ch.enterprise_id = t.enterprise_id
-LEFT JOIN parks p ON p.park_id = t.park_id
+JOIN dim_enterprise n ON n.enterprise_id = t.enterprise_id
 ORDER BY t.employees DESC, t.enterprise_id;

@@ -5,8 +5,7 @@ WITH b AS (
     SELECT eq.*
     FROM mart_enterprise_quarter eq
     WHERE eq.quarter_end = $quarter_end AND eq.is_base
-      AND ($park_id = '*' OR eq.park_id = $park_id)
-      AND ($chain_id = '*' OR eq.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND eq.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), w AS (
     SELECT CASE WHEN org_type = '单独组建' THEN 1
                 WHEN org_type = '联合组建' THEN 2

@@ -7,23 +7,12 @@ WITH rows AS (
     FROM mart_enterprise_quarter eq
     WHERE eq.quarter_end = $quarter_end AND eq.is_base
       AND eq.n_members >= 3 AND eq.org_type <> '单独组建'
-      AND ($park_id = '*' OR eq.park_id = $park_id)
-      AND ($chain_id = '*' OR eq.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND eq.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
     ORDER BY eq.n_members DESC, eq.enterprise_id
     LIMIT $limit
-), names AS (
-    SELECT e.enterprise_id, e.name, e.uscc, e.employees, e.street FROM enterprises e
-    WHERE e.enterprise_id IN (SELECT enterprise_id FROM rows)
-), ch AS (
-    SELECT ec.enterprise_id, string_agg(c.name, '、' ORDER BY c.chain_id) AS chain_names
-    FROM enterprise_chains ec JOIN chains c USING (chain_id)
-    WHERE ec.enterprise_id IN (SELECT enterprise_id FROM rows)
-    GROUP BY ec.enterprise_id
 )
 SELECT r.enterprise_id, e.name, e.uscc, e.employees, e.street, r.org_type, r.n_members,
-       r.has_liaison, r.has_secretary, coalesce(ch.chain_names, '—') AS chain_names, coalesce(p.name, '园区外') AS park_name, r.n_total
+       r.has_liaison, r.has_secretary, e.chain_names, e.park_name, r.n_total
 FROM rows r
-JOIN names e ON e.enterprise_id = r.enterprise_id
-LEFT JOIN ch ON ch.enterprise_id = r.enterprise_id
-LEFT JOIN parks p ON p.park_id = r.park_id
+JOIN dim_enterprise e ON e.enterprise_id = r.enterprise_id
 ORDER BY r.n_members DESC, r.enterprise_id;

@@ -11,7 +11,6 @@ FROM honors h
 JOIN enterprises e ON e.enterprise_id = h.enterprise_id
 WHERE h.awarded_on <= $quarter_end
   AND e.founded_on <= $quarter_end AND (e.closed_on IS NULL OR e.closed_on > $quarter_end)
-  AND ($park_id = '*' OR e.park_id = $park_id)
-  AND ($chain_id = '*' OR h.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+  AND h.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 GROUP BY h.honor, h.batch
 ORDER BY honor_ord, first_awarded_on DESC, h.batch;

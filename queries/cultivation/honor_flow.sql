@@ -11,8 +11,7 @@ WITH h AS (
     FROM honors h
     JOIN enterprises e ON e.enterprise_id = h.enterprise_id
     WHERE e.founded_on <= $quarter_end AND (e.closed_on IS NULL OR e.closed_on > $quarter_end)
-      AND ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR h.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND h.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), f AS (
     SELECT *,
            awarded_on > min(awarded_on) OVER (PARTITION BY enterprise_id, honor) AS is_renewal,

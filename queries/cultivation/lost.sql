@@ -8,8 +8,7 @@ WITH ent AS (
                               WHERE revoked_on > CAST($quarter_end - INTERVAL 12 MONTH AS DATE)
                                  OR expires_on > CAST($quarter_end - INTERVAL 12 MONTH AS DATE))
       AND e.founded_on <= $quarter_end AND (e.closed_on IS NULL OR e.closed_on > $quarter_end)
-      AND ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR e.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND e.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), h AS (
     SELECT h.*, ent.park_id FROM honors h JOIN ent USING (enterprise_id)
 ), held AS (
@@ -35,18 +34,9 @@ WITH ent AS (
     FROM cand
     ORDER BY lost_on DESC, honor_ord, enterprise_id
     LIMIT $limit
-), names AS (
-    SELECT e.enterprise_id, e.name, e.uscc FROM enterprises e WHERE e.enterprise_id IN (SELECT enterprise_id FROM rows)
-), ch AS (
-    SELECT ec.enterprise_id, string_agg(c.name, '、' ORDER BY c.chain_id) AS chain_names
-    FROM enterprise_chains ec JOIN chains c USING (chain_id)
-    WHERE ec.enterprise_id IN (SELECT enterprise_id FROM rows)
-    GROUP BY ec.enterprise_id
 )
 SELECT r.enterprise_id, n.name, n.uscc, r.honor, r.batch, r.awarded_on, r.expires_on, r.loss_kind, r.lost_on,
-       coalesce(ch.chain_names, '—') AS chain_names, coalesce(p.name, '园区外') AS park_name, r.n_total
+       n.chain_names, n.park_name, r.n_total
 FROM rows r
-JOIN names n ON n.enterprise_id = r.enterprise_id
-LEFT JOIN ch ON ch.enterprise_id = r.enterprise_id
-LEFT JOIN parks p ON p.park_id = r.park_id
+JOIN dim_enterprise n ON n.enterprise_id = r.enterprise_id
 ORDER BY r.lost_on DESC, r.honor_ord, r.enterprise_id;

@@ -9,27 +9,17 @@ WITH rows AS (
     JOIN enterprises e USING (enterprise_id)
     WHERE h.awarded_on BETWEEN CAST(date_trunc('quarter', $quarter_end) AS DATE) AND $quarter_end
       AND e.founded_on <= $quarter_end AND (e.closed_on IS NULL OR e.closed_on > $quarter_end)
-      AND ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR h.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND h.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
     ORDER BY h.awarded_on DESC, honor_ord, h.enterprise_id
     LIMIT $limit
 ), prior AS (
     SELECT DISTINCT r.enterprise_id, r.honor
     FROM rows r JOIN honors p ON p.enterprise_id = r.enterprise_id AND p.honor = r.honor AND p.awarded_on < r.awarded_on
-), names AS (
-    SELECT e.enterprise_id, e.name, e.uscc FROM enterprises e WHERE e.enterprise_id IN (SELECT enterprise_id FROM rows)
-), ch AS (
-    SELECT ec.enterprise_id, string_agg(c.name, '、' ORDER BY c.chain_id) AS chain_names
-    FROM enterprise_chains ec JOIN chains c USING (chain_id)
-    WHERE ec.enterprise_id IN (SELECT enterprise_id FROM rows)
-    GROUP BY ec.enterprise_id
 )
 SELECT r.enterprise_id, n.name, n.uscc, r.honor, r.batch, r.awarded_on, r.expires_on,
        CASE WHEN pr.enterprise_id IS NULL THEN '首次认定' ELSE '复核通过' END AS award_kind,
-       coalesce(ch.chain_names, '—') AS chain_names, coalesce(p.name, '园区外') AS park_name, r.n_total
+       n.chain_names, n.park_name, r.n_total
 FROM rows r
-JOIN names n ON n.enterprise_id = r.enterprise_id
+JOIN dim_enterprise n ON n.enterprise_id = r.enterprise_id
 LEFT JOIN prior pr ON pr.enterprise_id = r.enterprise_id AND pr.honor = r.honor
-LEFT JOIN ch ON ch.enterprise_id = r.enterprise_id
-LEFT JOIN parks p ON p.park_id = r.park_id
 ORDER BY r.awarded_on DESC, r.honor_ord, r.enterprise_id;

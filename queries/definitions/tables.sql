@@ -18,6 +18,10 @@ UNION ALL SELECT 'targets', count(*) FROM targets
 UNION ALL SELECT 'meta', count(*) FROM meta
 UNION ALL SELECT 'dim_quarter', count(*) FROM dim_quarter
 UNION ALL SELECT 'dim_scope', count(*) FROM dim_scope
+UNION ALL SELECT 'dim_scope_enterprise', count(*) FROM dim_scope_enterprise
+UNION ALL SELECT 'dim_enterprise', count(*) FROM dim_enterprise
+UNION ALL SELECT 'dim_target_metric', count(*) FROM dim_target_metric
+UNION ALL SELECT 'mart_open_appeal', count(*) FROM mart_open_appeal
 UNION ALL SELECT 'mart_honor_valid', count(*) FROM mart_honor_valid
 UNION ALL SELECT 'mart_enterprise_quarter', count(*) FROM mart_enterprise_quarter
 UNION ALL SELECT 'mart_kpi', count(*) FROM mart_kpi

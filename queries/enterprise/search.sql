@@ -10,20 +10,12 @@ WITH lead AS (
     FROM enterprises e
     LEFT JOIN lead ON lead.enterprise_id = e.enterprise_id
     WHERE ($search = '' OR e.name LIKE '%' || $search || '%' OR e.uscc LIKE '%' || upper($search) || '%')
-      AND ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR e.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND e.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
     ORDER BY role_rank, e.revenue_10k DESC, e.enterprise_id
     LIMIT 50
-), roles AS (
-    SELECT ec.enterprise_id, string_agg(ec.chain_id || ' ' || ec.role, '、' ORDER BY ec.chain_id) AS chain_roles
-    FROM enterprise_chains ec
-    WHERE ec.enterprise_id IN (SELECT enterprise_id FROM top)
-    GROUP BY ec.enterprise_id
 )
-SELECT e.enterprise_id, e.name, e.uscc, p.name AS park_name, e.street, e.size, e.employees, e.revenue_10k,
-       coalesce(roles.chain_roles, '') AS chain_roles
+SELECT e.enterprise_id, e.name, e.uscc, e.park_name, e.street, e.size, e.employees, e.revenue_10k,
+       e.chain_id_roles AS chain_roles
 FROM top
-JOIN enterprises e ON e.enterprise_id = top.enterprise_id
-LEFT JOIN roles ON roles.enterprise_id = top.enterprise_id
-LEFT JOIN parks p ON p.park_id = e.park_id
+JOIN dim_enterprise e ON e.enterprise_id = top.enterprise_id
 ORDER BY top.role_rank, top.revenue_10k DESC, top.enterprise_id;

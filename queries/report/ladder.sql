@@ -8,8 +8,7 @@ WITH q AS (
     FROM mart_enterprise_quarter eq, q
     WHERE eq.quarter_end IN (q.quarter_end, q.prev_quarter_end, q.yoy_quarter_end)
       AND (eq.is_cxx OR eq.is_sjzjtx OR eq.is_xjr OR eq.is_dxgj OR eq.is_lgsx OR eq.is_gxjs)
-      AND ($park_id = '*' OR eq.park_id = $park_id)
-      AND ($chain_id = '*' OR eq.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND eq.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), flags AS (
     UNPIVOT scoped ON is_cxx, is_sjzjtx, is_xjr, is_dxgj, is_lgsx, is_gxjs INTO NAME flag VALUE held
 ), per_enterprise AS (

@@ -5,7 +5,6 @@ FROM secretary_outcomes o
 JOIN secretaries s USING (secretary_id)
 JOIN enterprises e ON e.enterprise_id = s.enterprise_id
 WHERE o.occurred_on BETWEEN CAST(date_trunc('quarter', $quarter_end) AS DATE) AND $quarter_end
-  AND ($park_id = '*' OR e.park_id = $park_id)
-  AND ($chain_id = '*' OR s.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+  AND s.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 GROUP BY ALL
 ORDER BY n DESC, o.kind;

@@ -7,8 +7,7 @@ WITH s AS (
     JOIN enterprises e ON e.enterprise_id = s.enterprise_id
     JOIN units u ON u.unit_id = s.source_unit_id
     WHERE s.started_on <= $quarter_end AND (s.ended_on IS NULL OR s.ended_on > $quarter_end)
-      AND ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR s.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+      AND s.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), o AS (
     SELECT o.secretary_id, sum(o.n) AS n
     FROM secretary_outcomes o

@@ -3,9 +3,7 @@
 WITH s AS (
     SELECT s.secretary_id
     FROM secretaries s
-    JOIN enterprises e ON e.enterprise_id = s.enterprise_id
-    WHERE ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR s.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+    WHERE s.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), o AS (
     SELECT o.* FROM secretary_outcomes o JOIN s USING (secretary_id) WHERE o.occurred_on <= $quarter_end
 ), kinds(kind, ord) AS (

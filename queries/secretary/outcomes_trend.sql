@@ -5,9 +5,7 @@ WITH q AS (
 ), s AS (
     SELECT s.secretary_id
     FROM secretaries s
-    JOIN enterprises e ON e.enterprise_id = s.enterprise_id
-    WHERE ($park_id = '*' OR e.park_id = $park_id)
-      AND ($chain_id = '*' OR s.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $chain_id))
+    WHERE s.enterprise_id IN (SELECT enterprise_id FROM dim_scope_enterprise WHERE chain_id = $chain_id AND park_id = $park_id)
 ), kinds(kind, ord) AS (
     VALUES ('解决问题', 1), ('政策宣讲', 2), ('党建指导', 3), ('发展党员', 4), ('技术攻关', 5), ('人才引进', 6)
 ), agg AS (
