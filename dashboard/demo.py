@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from . import vocab
 from .uscc import make_usccs
 
 SEED = 20260930
@@ -88,7 +89,7 @@ APPEAL_CATEGORIES = [  # category, weight, handler unit, due days
 ]
 # handler units that are slow (so overdue lists and red states exist)
 SLOW_HANDLERS = {"U08": 1.8, "U14": 1.6, "U12": 0.7, "U11": 1.3}
-OUTCOME_KINDS = ["解决问题", "政策宣讲", "党建指导", "发展党员", "技术攻关", "人才引进"]
+OUTCOME_KINDS = list(vocab.OUTCOME_KINDS)
 OUTCOME_TITLES = {
     "解决问题": ["协调解决厂房用电增容问题", "协调解决员工子女入学问题", "协调解决人才公寓申请问题",
              "协助对接银行解决流动资金贷款", "协调解决进口设备通关问题", "协调解决产品注册审批堵点",
@@ -460,7 +461,7 @@ def honors(ctx: Ctx, pop: Population) -> pl.DataFrame:
 
     top = [int(e) for e in rank]
     hi_pool = [e for e in top if size[e] in ("中", "小")]
-    champ_pool = [e for e in top if size[e] in ("大", "中")]
+    champ_pool = [e for e in top if size[e] in vocab.SIZES[:2]]
     rows, _ = honor_batches("创新型中小企业", [("2022年度", dt.date(2022, 9, 15), 420), ("2023年度", dt.date(2023, 9, 15), 460),
                                         ("2024年度", dt.date(2024, 9, 15), 520), ("2025年度", dt.date(2025, 9, 15), 560),
                                         ("2026年度", dt.date(2026, 9, 10), 600)], hi_pool[: int(6000 * scale) + 50], 3, 0.85, 0.0)
@@ -504,7 +505,7 @@ def honors(ctx: Ctx, pop: Population) -> pl.DataFrame:
 def secretaries(ctx: Ctx, pop: Population) -> tuple[pl.DataFrame, pl.DataFrame, SecretaryInfo]:
     """第一书记 (≈124 people from ≈55 units in ≈100 SMEs at scale 1) and their quarterly outcomes."""
     rng, unit_ids, utype = ctx.rng, ctx.unit_ids, ctx.unit_types
-    src_units = np.flatnonzero(np.isin(utype, ["经济部门", "行业党委", "镇街", "国企"]))
+    src_units = np.flatnonzero(np.isin(utype, [t for t in vocab.UNIT_TYPES if t != "其他"]))
     src_units = src_units[rng.permutation(len(src_units))][:52].tolist() + \
         [int(np.flatnonzero(unit_ids == u)[0]) for u in ("U55", "U53", "U58")]
     n_sec_ent = max(5, int(round(101 * ctx.scale)))
@@ -609,7 +610,7 @@ def enterprise_party(ctx: Ctx, pop: Population) -> tuple[pl.DataFrame, np.ndarra
     members = m0[:, None] + np.cumsum(new_m, axis=1)
     own = members >= 3
     joint_pref = rng.random(nb) < 0.18
-    org_type = np.where(has_org, np.where(own & ~joint_pref[:, None], "单独组建", "联合组建"), "无")
+    org_type = np.where(has_org, np.where(own & ~joint_pref[:, None], *vocab.ORG_BUILT), "无")
     liaison_p = np.clip(0.28 + e_lag[:, None] + 0.025 * np.arange(12)[None, :] + 0.1 * on_chain[base][:, None]
                         + 0.45 * (emp >= 200)[:, None], 0, 0.97)
     liaison_draw = rng.random(nb)
@@ -761,7 +762,7 @@ def pairings(ctx: Ctx, pop: Population, base: np.ndarray, org_type: np.ndarray) 
     """红联共建: organ units paired with organised chain firms, and their activities (红领精英/红创人才/红联众创);
     lagging chains hold fewer, and a few units are quiet in the latest quarter."""
     rng, chain_ids, unit_ids, utype = ctx.rng, ctx.chain_ids, ctx.unit_ids, ctx.unit_types
-    organ_units = np.flatnonzero(np.isin(utype, ["经济部门", "行业党委"]) | np.isin(unit_ids, ["U53", "U54", "U55", "U57"]))
+    organ_units = np.flatnonzero(np.isin(utype, list(vocab.UNIT_TYPES[:2])) | np.isin(unit_ids, ["U53", "U54", "U55", "U57"]))
     last_org = org_type[:, -1]
     with_org = base[(last_org != "无") & pop.on_chain[base] & np.isnat(pop.closed[base])]
     n_pair = max(10, int(round(260 * ctx.scale)))
@@ -797,7 +798,7 @@ def pairings(ctx: Ctx, pop: Population, base: np.ndarray, org_type: np.ndarray) 
             if qi == len(QE) - 1 and u in quiet_units:
                 rate = 0.0
             for _ in range(rng.poisson(max(rate, 0))):
-                prog = ["红领精英", "红创人才", "红联众创"][rng.choice(3, p=[0.4, 0.35, 0.25])]
+                prog = vocab.PROGRAMS[rng.choice(3, p=[0.4, 0.35, 0.25])]
                 day = lo + np.timedelta64(int(rng.integers(0, (hi - lo).astype(int) + 1)), "D")
                 acts.append((pi, day, prog, int(rng.integers(8, 60)), int(rng.poisson(1.2))))
     acts.sort(key=lambda r: (r[1], r[0]))
@@ -818,7 +819,7 @@ def chain_master_plans(ctx: Ctx, pop: Population) -> pl.DataFrame:
         c = chain_ids[ci]
         for y in (2024, 2025, 2026):
             tf = y > 2024 or rng.random() < 0.7
-            mode = ["内部选定", "跨企选派", "外聘专员"][int(rng.integers(0, 3))] if tf else None
+            mode = vocab.TASK_FORCE_MODES[int(rng.integers(0, 3))] if tf else None
             plan = rng.random() < (0.7 if y == 2024 else 0.9 if y == 2025 else 0.8 + CHAIN_LAG[c])
             cm.append((pop.ent_ids[e], c, y, bool(tf), mode, bool(plan),
                        round(float(np.clip(rng.normal(84 + 40 * CHAIN_LAG[c], 6), 55, 99)), 1),

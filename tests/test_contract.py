@@ -84,9 +84,8 @@ def test_enumerations_are_the_vocabulary():
     assert tuple(topics.LADDER) + tuple(topics.PARALLEL) == vocab.HONOR_LADDER + vocab.HONOR_PARALLEL
 
 
-# Files that still spell an enumeration out. demo.py is being split by another change; its constants
-# (OUTCOME_KINDS, the honour/size/program literals) become imports from dashboard.vocab afterwards.
-KNOWN_LITERALS = {"dashboard/vocab.py", "dashboard/demo.py"}
+# Files that may spell an enumeration out: only the vocabulary itself.
+KNOWN_LITERALS = {"dashboard/vocab.py"}
 
 
 def test_no_enumeration_is_written_twice_in_the_package():
