@@ -117,7 +117,7 @@ def test_db_before_or_after_every_subcommand(tmp_path):
     """Every subcommand accepts --db before and after its name (and after wins when both are given)."""
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "cmd")
-    required = {"kpis": ["--quarter", "2026Q3"], "report": ["--quarter", "2026Q3"], "template": ["--out", "t.xlsx"],
+    required = {"kpis": ["--quarter", "2026Q3"], "report": ["--quarter", "2026Q3"], "alerts": ["--quarter", "2026Q3"], "template": ["--out", "t.xlsx"],
                 "export": ["--out", "e.xlsx"], "import": ["f.csv"], "rollback": ["v20260101-000000"]}
     assert set(sub.choices) >= {"build-demo", "kpis", "bench", "report", "template", "export", "import",
                                 "versions", "rollback"}
