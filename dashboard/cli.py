@@ -66,7 +66,11 @@ def cmd_kpis(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    # The benchmarks live in tools/bench (outside the package): loaded only for this subcommand.
+    from .paths import ROOT
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tools.bench.pages import run_bench
     scales = [float(s) for s in args.scale.split(",") if s.strip()]
     return run_bench(scales, keep=args.keep, runs=args.runs)
 
