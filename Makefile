@@ -7,8 +7,8 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.stamp
 WAREHOUSE := data/warehouse.duckdb
 REQS      := requirements.txt requirements-dev.txt
-# Debian packages the browser tests and PDF checks need.
-SYSPKGS   := chromium fonts-noto-cjk poppler-utils
+# Debian packages the browser tests, PDF checks and the replica tests (nginx, see `cluster`) need.
+SYSPKGS   := chromium fonts-noto-cjk poppler-utils nginx
 CHROMIUM  := /usr/bin/chromium
 
 .PHONY: help venv sysdeps run test bench clean
@@ -16,7 +16,7 @@ CHROMIUM  := /usr/bin/chromium
 help:
 	@echo "可用命令："
 	@echo "  make venv     创建虚拟环境 .venv 并安装 requirements-dev.txt（依赖文件更新后才重装）"
-	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils（需 root）"
+	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils、nginx（需 root）"
 	@echo "  make run      生成演示数据仓库（如缺失）并在 http://127.0.0.1:8501 启动驾驶舱"
 	@echo "  make test     运行全部测试（含 Chromium 浏览器测试）"
 	@echo "  make bench    运行性能基准（规模 1 与 25）"
@@ -40,8 +40,9 @@ sysdeps:
 		missing="$$missing fonts-noto-cjk"; \
 	fi; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing="$$missing nginx"; \
 	if [ -z "$$missing" ]; then \
-		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils）"; \
+		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils、nginx）"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "安装缺失的系统依赖：$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
@@ -49,7 +50,7 @@ sysdeps:
 	else \
 		echo "警告：缺少系统依赖：$$missing" >&2; \
 		echo "警告：当前不是 root，无法自动安装。请执行：sudo apt-get install -y --no-install-recommends $(SYSPKGS)" >&2; \
-		echo "警告：缺少 $(CHROMIUM) 时浏览器测试将被跳过。" >&2; \
+		echo "警告：缺少 $(CHROMIUM) 时浏览器测试将被跳过，缺少 nginx 时多副本测试将被跳过。" >&2; \
 	fi
 
 $(WAREHOUSE): | $(STAMP)

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args) or 0
 
 
-EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli"]
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.cluster"]
 
 
 def _extra_commands():
