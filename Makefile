@@ -11,7 +11,7 @@ REQS      := requirements.txt requirements-dev.txt
 SYSPKGS   := chromium fonts-noto-cjk poppler-utils nginx
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: help venv sysdeps run test bench clean
+.PHONY: help venv sysdeps run test bench bench-load cluster clean
 
 help:
 	@echo "可用命令："
@@ -20,6 +20,8 @@ help:
 	@echo "  make run      生成演示数据仓库（如缺失）并在 http://127.0.0.1:8501 启动驾驶舱"
 	@echo "  make test     运行全部测试（含 Chromium 浏览器测试）"
 	@echo "  make bench    运行性能基准（规模 1 与 25）"
+	@echo "  make bench-load  负载测试：20 个会话、思考 5 秒、120 秒，针对 $(WAREHOUSE)"
+	@echo "  make cluster  本机启动 2 个副本与 nginx（http://127.0.0.1:8080），Ctrl-C 停止"
 	@echo "  make clean    删除 .venv 和 $(WAREHOUSE)"
 
 venv: $(STAMP)
@@ -66,6 +68,12 @@ test: venv sysdeps
 
 bench: venv
 	$(PY) -m dashboard bench --scale 1,25
+
+bench-load: venv $(WAREHOUSE)
+	$(PY) -m dashboard bench --load --sessions 20 --think 5 --duration 120
+
+cluster: venv sysdeps $(WAREHOUSE)
+	$(PY) -m dashboard cluster --replicas 2 --port 8080
 
 clean:
 	rm -rf $(VENV) $(WAREHOUSE) $(WAREHOUSE).wal data/versions

@@ -302,9 +302,11 @@ class BrowserSession:
             try:
                 size, msg, raw = await asyncio.wait_for(self.inbox.get(), max(0.1, deadline - time.monotonic()))
             except TimeoutError:
-                raise_timeout = f"{RUN_TIMEOUT_S:.0f} 秒内未完成"
+                # Late messages of this run must not count for the next one: the next visit reconnects.
+                await self.close()
+                self.current_page = None
                 return Run(self.number, page, self._title(page), scope, start - t0, float("nan"), n_bytes, n_msgs,
-                           n_refs, cold, first, kind, ok=False, error=raise_timeout)
+                           n_refs, cold, first, kind, ok=False, error=f"{RUN_TIMEOUT_S:.0f} 秒内未完成")
             if msg is None:
                 raise raw if isinstance(raw, (ConnectionError, OSError)) else ConnectionError(str(raw))
             n_bytes += size
