@@ -344,3 +344,68 @@ def test_docker_compose_file():
     assert services["warehouse-init"]["environment"]["DASHBOARD_DB"] == env[0]["DASHBOARD_DB"]
     for dep in ("warehouse-init", "postgres"):
         assert dep in services
+
+
+@needs_nginx
+def test_cluster_command_serves_restarts_and_stops(shared_warehouse, tmp_path):
+    """`python -m dashboard cluster` end to end: serves through nginx, passes --state-url on, restarts a
+    replica that dies, and Ctrl-C stops nginx and every replica."""
+    import json
+    import signal
+
+    import psutil
+
+    run_dir, port = tmp_path / "run", free_port()
+    state_url = f"sqlite:///{tmp_path / 'app.db'}"
+    log = open(tmp_path / "cluster.out", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--db", str(shared_warehouse), "cluster",
+                             "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir),
+                             "--state-url", state_url],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        state_file = run_dir / "cluster.json"
+        _wait_for(lambda: state_file.exists() or proc.poll() is not None, 180, "cluster.json")
+        assert proc.poll() is None, (tmp_path / "cluster.out").read_text()
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        assert state["url"] == f"http://127.0.0.1:{port}"
+        ok, err, stamp = _open_page(state["url"], "coverage")
+        assert ok, err
+        assert stamp and stamp.endswith("数据")
+        first = state["replicas"][0]
+        assert psutil.Process(first["pid"]).environ()["DASHBOARD_STATE_URL"] == state_url
+        assert "nginx" in psutil.Process(state["nginx_pid"]).name()
+
+        os.killpg(first["pid"], signal.SIGKILL)                   # the replica dies …
+        def restarted():
+            s = json.loads(state_file.read_text(encoding="utf-8"))
+            return s if s["replicas"][0]["pid"] != first["pid"] else None
+        state2 = _wait_for(restarted, 60, "the replica restarted")   # … and is started again on its port
+        assert state2["replicas"][0]["port"] == first["port"]
+        ok, err = False, None
+        deadline = time.monotonic() + 120
+        while not ok and time.monotonic() < deadline:
+            try:
+                ok, err, _ = _open_page(state["url"], "chain")
+            except OSError as e:
+                err = str(e)
+                time.sleep(0.5)
+        assert ok, err
+
+        proc.send_signal(signal.SIGINT)                            # Ctrl-C
+        assert proc.wait(timeout=60) == 0
+        for pid in (state2["replicas"][0]["pid"], state["nginx_pid"]):
+            assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    finally:
+        if proc.poll() is None:                                    # a failed test: leave nothing running
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            try:
+                s = json.loads((run_dir / "cluster.json").read_text(encoding="utf-8"))
+                for pid in [r["pid"] for r in s["replicas"]] + [s["nginx_pid"]]:
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            except (OSError, ValueError):
+                pass
+        log.close()
