@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--load", action="store_true", help="运行负载测试,而不是上面的页面基准")
     ld.add_argument("--sessions", type=int, default=1, help="同时在线的会话数(默认 1)")
     ld.add_argument("--think", type=float, default=0.0, help="两次页面访问之间的平均思考时间,秒(默认 0:连续访问)")
-    ld.add_argument("--duration", type=float, help="持续秒数(默认:每个会话把每个页面访问一遍)")
+    ld.add_argument("--duration", type=float,
+                    help="持续秒数(至少;并持续到每个页面都已访问过)。默认:每个会话把每个页面访问一遍")
     ld.add_argument("--url", help="被测服务地址,如 http://127.0.0.1:8501(默认:自行启动一个服务)")
     ld.add_argument("--pid", type=int, action="append", help="被测服务的进程号(配合 --url 报告内存;可重复)")
     ld.add_argument("--idle-sessions", type=int, default=5, help="测量空闲会话内存所开的会话数(默认 5;0 为不测)")

@@ -76,6 +76,14 @@ def _route_cookies(cl: Cluster) -> dict[int, str]:
     raise AssertionError(f"nginx sent 64 routing cookies to only {sorted(found)}")
 
 
+def _in_thread(fn):
+    """Run `fn` in a thread of its own: the Playwright fixtures of other tests may keep an event loop
+    running in the main thread, where asyncio.run() refuses to start."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(fn).result()
+
+
 def _open_page(url: str, page: str = "") -> tuple[bool, str | None, str | None]:
     """One new browser session on `url` opening `page`: (ok, error, data stamp shown)."""
     import asyncio
@@ -90,7 +98,7 @@ def _open_page(url: str, page: str = "") -> tuple[bool, str | None, str | None]:
             return r.ok, r.error, r.stamp
         finally:
             await s.close()
-    return asyncio.run(go())
+    return _in_thread(lambda: asyncio.run(go()))
 
 
 def _wait_for(cond, timeout: float, what: str):

@@ -523,6 +523,12 @@ class LoadBench:
                         return
                     due[f] = time.monotonic() + sess.auto_reruns.get(f, 1e9)
 
+    def _time_up(self, pages: list[str]) -> bool:
+        """--duration is a minimum: the benchmark also goes on until every page has been asked for."""
+        if self.stop_at is None or time.monotonic() < self.stop_at:
+            return False
+        return set(pages) <= {r.page for r in self.runs if r.kind == "page"}
+
     def _scope(self) -> str:
         return self.rng.choice(self.scopes)
 
@@ -551,10 +557,10 @@ class LoadBench:
                 i += 1
                 if self.stop_at is None and i >= len(order):
                     break
-                if self.stop_at is not None and time.monotonic() >= self.stop_at:
+                if self._time_up(pages):
                     break
                 await self._think(sess)
-                if self.stop_at is not None and time.monotonic() >= self.stop_at:
+                if self._time_up(pages):
                     break
         finally:
             await sess.close()
