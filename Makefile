@@ -7,19 +7,21 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.stamp
 WAREHOUSE := data/warehouse.duckdb
 REQS      := requirements.txt requirements-dev.txt
-# Debian packages the browser tests and PDF checks need.
-SYSPKGS   := chromium fonts-noto-cjk poppler-utils
+# Debian packages the browser tests, PDF checks and the replica tests (nginx, see `cluster`) need.
+SYSPKGS   := chromium fonts-noto-cjk poppler-utils nginx
 CHROMIUM  := /usr/bin/chromium
 
-.PHONY: help venv sysdeps run test bench clean
+.PHONY: help venv sysdeps run test bench bench-load cluster clean
 
 help:
 	@echo "可用命令："
 	@echo "  make venv     创建虚拟环境 .venv 并安装 requirements-dev.txt（依赖文件更新后才重装）"
-	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils（需 root）"
+	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils、nginx（需 root）"
 	@echo "  make run      生成演示数据仓库（如缺失）并在 http://127.0.0.1:8501 启动驾驶舱"
 	@echo "  make test     运行全部测试（含 Chromium 浏览器测试）"
 	@echo "  make bench    运行性能基准（规模 1 与 25）"
+	@echo "  make bench-load  负载测试：20 个会话、思考 5 秒、120 秒，针对 $(WAREHOUSE)"
+	@echo "  make cluster  本机启动 2 个副本与 nginx（http://127.0.0.1:8080），Ctrl-C 停止"
 	@echo "  make clean    删除 .venv 和 $(WAREHOUSE)"
 
 venv: $(STAMP)
@@ -40,8 +42,9 @@ sysdeps:
 		missing="$$missing fonts-noto-cjk"; \
 	fi; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing="$$missing nginx"; \
 	if [ -z "$$missing" ]; then \
-		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils）"; \
+		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils、nginx）"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "安装缺失的系统依赖：$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
@@ -49,7 +52,7 @@ sysdeps:
 	else \
 		echo "警告：缺少系统依赖：$$missing" >&2; \
 		echo "警告：当前不是 root，无法自动安装。请执行：sudo apt-get install -y --no-install-recommends $(SYSPKGS)" >&2; \
-		echo "警告：缺少 $(CHROMIUM) 时浏览器测试将被跳过。" >&2; \
+		echo "警告：缺少 $(CHROMIUM) 时浏览器测试将被跳过，缺少 nginx 时多副本测试将被跳过。" >&2; \
 	fi
 
 $(WAREHOUSE): | $(STAMP)
@@ -65,6 +68,12 @@ test: venv sysdeps
 
 bench: venv
 	$(PY) -m dashboard bench --scale 1,25
+
+bench-load: venv $(WAREHOUSE)
+	$(PY) -m dashboard bench --load --sessions 20 --think 5 --duration 120
+
+cluster: venv sysdeps $(WAREHOUSE)
+	$(PY) -m dashboard cluster --replicas 2 --port 8080
 
 clean:
 	rm -rf $(VENV) $(WAREHOUSE) $(WAREHOUSE).wal data/versions data/.versions.lock

@@ -1,4 +1,8 @@
 """链长制·党建引领监测驾驶舱 — router and shared chrome (filters in the URL). No SQL here."""
+# Imported completely before any page runs: plotly looks pandas up in sys.modules without importing
+# it, so while one session's thread is still importing pandas another one's chart fails with
+# "partially initialized module 'pandas'" (seen on a fresh server when several sessions start at once).
+import pandas  # noqa: F401
 import streamlit as st
 
 from dashboard import drill, filters, nav

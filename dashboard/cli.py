@@ -108,7 +108,14 @@ def cmd_kpis(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    # The benchmarks live in tools/bench (outside the package): loaded only for this subcommand.
+    from .paths import ROOT
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    if args.load:
+        from tools.bench.load import main_from_args
+        return main_from_args(args)
+    from tools.bench.pages import run_bench
     scales = [float(s) for s in args.scale.split(",") if s.strip()]
     return run_bench(scales, keep=args.keep, runs=args.runs)
 
@@ -175,10 +182,21 @@ def build_parser() -> ChineseParser:
     k.add_argument("--json", action="store_true", help="以 JSON 输出(比率为 0–1 小数)")
     k.set_defaults(func=cmd_kpis)
 
-    be = sub.add_parser("bench", help="性能基准:建库、页面服务端耗时、查询耗时、内存峰值")
+    be = sub.add_parser("bench", help="性能基准:建库、页面服务端耗时、查询耗时、内存峰值;--load 为多会话负载测试")
     be.add_argument("--scale", default="1,25", help="规模列表,逗号分隔(默认 1,25)")
     be.add_argument("--runs", type=int, default=5, help="热启动重复次数(默认 5)")
     be.add_argument("--keep", help="保留生成的仓库到此目录")
+    ld = be.add_argument_group("负载测试(--load):模拟浏览器会话,经 websocket 逐页访问,随机产业链/园区范围")
+    ld.add_argument("--load", action="store_true", help="运行负载测试,而不是上面的页面基准")
+    ld.add_argument("--sessions", type=int, default=1, help="同时在线的会话数(默认 1)")
+    ld.add_argument("--think", type=float, default=0.0, help="两次页面访问之间的平均思考时间,秒(默认 0:连续访问)")
+    ld.add_argument("--duration", type=float,
+                    help="持续秒数(至少;并持续到每个页面都已访问过)。默认:每个会话把每个页面访问一遍")
+    ld.add_argument("--url", help="被测服务地址,如 http://127.0.0.1:8501(默认:自行启动一个服务)")
+    ld.add_argument("--pid", type=int, action="append", help="被测服务的进程号(配合 --url 报告内存;可重复)")
+    ld.add_argument("--idle-sessions", type=int, default=5, help="测量空闲会话内存所开的会话数(默认 5;0 为不测)")
+    ld.add_argument("--seed", type=int, default=1, help="随机种子(默认 1)")
+    ld.add_argument("--json", help="把结果另存为 JSON 文件")
     be.set_defaults(func=cmd_bench)
 
     for mod in _extra_commands():
@@ -230,7 +248,7 @@ def describe_failure(e: BaseException) -> tuple[str, int]:
     return (f"内部错误({type(e).__name__}),操作未完成。设置环境变量 DASHBOARD_DEBUG=1 后重试可查看技术细节", 1)
 
 
-EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.alerts_cli"]
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.alerts_cli", "dashboard.cluster"]
 
 
 def _extra_commands():

@@ -443,7 +443,7 @@ def test_page_preview_publish_versions_rollback(small_db, small_tables, monkeypa
 
 
 def test_bench_measure_keys(small_file):
-    from dashboard.dataio.bench import measure
+    from tools.bench.dataio import measure
     m = measure(str(small_file))
     assert {"export_s", "validate_s", "publish_s", "rows"} <= set(m)
     assert m["rows"] == sum(load_tables(small_file)[t].height for t in T.TABLES)

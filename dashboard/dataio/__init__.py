@@ -5,5 +5,4 @@
 - validate.py  every check at once (file, sheet, row, column, value, rule — in Chinese) and the merge plan
 - publish.py   versions folder, atomic publish by repointing the warehouse symlink, rollback, import log
 - cli.py       `python -m dashboard template|export|import|versions|rollback`
-- bench.py     `measure(db_path)` for `python -m dashboard bench`
 """

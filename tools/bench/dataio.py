@@ -12,7 +12,8 @@ from pathlib import Path
 
 
 def measure(db_path: str) -> dict:
-    from . import publish as pub
+    from dashboard import db
+    from dashboard.dataio import publish as pub
     with tempfile.TemporaryDirectory(prefix="import-bench-") as d:
         d = Path(d)
         work = d / "warehouse.duckdb"
@@ -28,7 +29,6 @@ def measure(db_path: str) -> dict:
         pub.build_candidate(res)
         pub.publish(res)
         t3 = time.perf_counter()
-        from .. import db
         db.release(res.candidate or work)
         return {"export_s": t1 - t0, "validate_s": t2 - t1, "publish_s": t3 - t2,
                 "validate_publish_s": t3 - t1, "target_s": 30, "rows": sum(res.plan.uploaded.values()),

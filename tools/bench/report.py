@@ -13,8 +13,8 @@ def _clear_cache() -> None:
 
 
 def measure(db_path) -> dict:
-    from .. import db
-    from . import content, pdf, pptx_deck
+    from dashboard import db
+    from dashboard.report import content, pdf, pptx_deck
     previous = db._override
     db.set_db_path(db_path)
     try:

@@ -4,6 +4,7 @@ figures when those parts are present. Each scale runs in its own process so peak
 """
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 import os
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .paths import ROOT
+from dashboard.paths import ROOT
 
 TARGETS = {"warm_ms": 300, "cold_ms": 2000, "build_s_x1": 30, "screen_s": 3, "deck_s_x1": 15, "deck_s_x25": 30,
            "import_s_x1": 30}
@@ -36,7 +37,7 @@ def _time_pages(runs: int) -> list[dict]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from . import db, nav
+    from dashboard import db, nav
     out = []
     for _, path, title, _, url_path in nav.existing():
         if url_path == "bigscreen":   # measured in a real browser below
@@ -58,7 +59,7 @@ def _time_pages(runs: int) -> list[dict]:
 
 
 def _time_queries(runs: int) -> list[dict]:
-    from . import db, queries
+    from dashboard import db, queries
     samples = _samples()
     out = []
     for name in queries.all_names():
@@ -77,10 +78,10 @@ def _time_queries(runs: int) -> list[dict]:
 
 def child(scale: float, runs: int, keep: str | None) -> dict:
     """Measure one scale in this process (called in a subprocess by run_bench)."""
-    from .cli import _quiet_streamlit
+    from dashboard import db
+    from dashboard.cli import _quiet_streamlit
+    from dashboard.warehouse import build_demo
     _quiet_streamlit()
-    from . import db
-    from .warehouse import build_demo
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"warehouse-x{scale:g}.duckdb"
@@ -94,10 +95,8 @@ def child(scale: float, runs: int, keep: str | None) -> dict:
            "queries": _time_queries(runs)}
     res["peak_rss_mb"] = _peak_rss_mb()
     extras = {}
-    for label, module in (("bigscreen", "dashboard.bigscreen_bench"), ("report", "dashboard.report.bench"),
-                          ("import", "dashboard.dataio.bench")):
-        if importlib.util.find_spec(module.rsplit(".", 1)[0]) is None or importlib.util.find_spec(module) is None:
-            continue
+    for label, module in (("bigscreen", "tools.bench.bigscreen"), ("report", "tools.bench.report"),
+                          ("import", "tools.bench.dataio")):
         if label == "import" and scale > 1:
             continue  # the issue sets the import target for the ×1 workbook
         try:
@@ -160,7 +159,7 @@ def run_bench(scales: list[float], keep: str | None = None, runs: int = 5) -> in
     for s in scales:
         print(f"… 规模 ×{s:g}", file=sys.stderr, flush=True)
         cmd = [sys.executable, "-c",
-               "import json,sys; from dashboard.bench import child; "
+               "import json,sys; from tools.bench.pages import child; "
                f"print('@@'+json.dumps(child({s!r}, {runs!r}, {keep!r})))"]
         p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         line = [x for x in p.stdout.splitlines() if x.startswith("@@")]

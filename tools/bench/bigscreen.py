@@ -1,6 +1,6 @@
 """Large-screen benchmark: a real Streamlit server and real Chromium against one warehouse.
 
-    from dashboard.bigscreen_bench import measure
+    from tools.bench.bigscreen import measure
     measure("data/warehouse.duckdb", rotations=30)
 
 - render_s: navigation → every chart drawn (a canvas with more than a few colours in each chart) and the
@@ -24,9 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .paths import ROOT
-
-from .chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+from dashboard.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+from dashboard.paths import ROOT
 VIEWPORT = {"width": 1920, "height": 1080}
 N_CHARTS = 4            # ranking, trend, map, gauge
 
@@ -171,7 +170,7 @@ def measure(db_path: str, rotations: int = 30, interval: int = 2) -> dict:
     return out
 
 
-if __name__ == "__main__":  # python -m dashboard.bigscreen_bench [db] [rotations]
+if __name__ == "__main__":  # python -m tools.bench.bigscreen [db] [rotations]
     import json
     db = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "data" / "warehouse.duckdb")
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 30
