@@ -1,32 +1,59 @@
-"""链长制·党建引领监测驾驶舱 — router and shared chrome (filters in the URL). No SQL here."""
+"""链长制·党建引领监测驾驶舱 — router and shared chrome (sign-in, filters in the URL). No SQL here."""
 import streamlit as st
 
 from dashboard import drill, filters, nav
+from dashboard.auth import roles, web
 from dashboard.db import WarehouseMissing
 
 st.set_page_config(page_title="链长制·党建引领监测驾驶舱", page_icon="static/favicon.png",
                    layout="wide", initial_sidebar_state="expanded")
 
-pending = drill.apply_pending()          # a chart click asked to open another page
-sections: dict[str, list] = {}
-for section, path, title, icon, url_path in nav.existing():
-    sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, url_path=url_path,
-                                                    default=(url_path == "overview")))
-page = st.navigation(sections, position="sidebar", expanded=True)
+login_path, login_title, login_icon, login_url = nav.LOGIN
+a = web.resolve()
+web.cookie_sync()
+if a is None or (a["kind"] == "user" and a.get("must_change")):
+    if a is None:   # anonymous: every url path shows the login form, and nothing else runs
+        st.navigation([st.Page(login_path, title=login_title, icon=login_icon, url_path=login_url, default=True)],
+                      position="hidden").run()
+    else:
+        web.password_form(a)
+    st.stop()
 
+pending = drill.apply_pending()          # a chart click asked to open another page
+role = a["role"]
+default = roles.DEFAULT_PAGE.get(role, "overview")
+sections: dict[str, list] = {}
+for section, path, title, icon, url_path in nav.for_role(role):
+    sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, url_path=url_path,
+                                                    default=(url_path == default)))
+if role == roles.KIOSK:     # a kiosk token opens the big screen only; any other path shows the login form
+    sections.setdefault("", []).append(st.Page(login_path, title=login_title, url_path=login_url))
+page = st.navigation(sections, position="hidden" if role == roles.KIOSK else "sidebar", expanded=True)
+if role == roles.KIOSK and page.url_path != "bigscreen":
+    page = None
+    web.login_form()
+    st.stop()
+
+web.watermark(a)
+f = None
 if page.url_path != "bigscreen":
     st.logo("static/logo.svg", size="medium")
     with st.sidebar:
         st.markdown("**链长制 · 党建引领监测驾驶舱**")
-    try:
-        f = filters.sidebar()
-    except WarehouseMissing as e:
-        if page.url_path != "data":      # the first import is made from 数据管理
-            st.error(str(e))
-            st.page_link("views/data_admin.py", label="前往 数据管理 导入数据", icon=":material/database:")
-            st.stop()
-        f = None
+    if roles.reads_data(role):
+        try:
+            f = filters.sidebar()
+        except WarehouseMissing as e:
+            if page.url_path != "data":      # the first import is made from 数据管理
+                st.error(str(e))
+                if roles.may_open(role, "data"):
+                    st.page_link("views/data_admin.py", label="前往 数据管理 导入数据", icon=":material/database:")
+                st.stop()
+            f = None
+    web.sidebar_account(a, filters.grant_text() if f is not None else "")
     if pending and f is not None:
         target, extra = pending
         st.switch_page(target, query_params=f.params(**extra))
+web.record_view(page.url_path, **({"quarter": f.quarter, "chain": f.chain_id, "park": f.park_id,
+                                    "enterprise": st.query_params.get("enterprise")} if f is not None else {}))
 page.run()

@@ -125,12 +125,17 @@ def empty(msg: str = "无数据") -> None:
 
 def download_buttons(df, filename: str, key: str, sheet: str = "数据") -> None:
     """Excel and CSV downloads of exactly the rows shown (files are generated only on click)."""
+    from .auth.web import deferred, exporter
     from .export import to_csv, to_xlsx
+    by = exporter()
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("下载 Excel", lambda: to_xlsx(df, sheet), file_name=f"{filename}.xlsx", key=f"{key}_xlsx",
+    c1.download_button("下载 Excel", deferred(lambda: to_xlsx(df, sheet, exporter=by), file=f"{filename}.xlsx",
+                                             rows=df.height),
+                       file_name=f"{filename}.xlsx", key=f"{key}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("下载 CSV", lambda: to_csv(df), file_name=f"{filename}.csv", key=f"{key}_csv",
+    c2.download_button("下载 CSV", deferred(lambda: to_csv(df), file=f"{filename}.csv", rows=df.height),
+                       file_name=f"{filename}.csv", key=f"{key}_csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")
 
 

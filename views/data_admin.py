@@ -3,8 +3,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, ui
+from dashboard.auth import web
 from dashboard.dataio import publish as pub
 from dashboard.dataio import template as T
+
+web.require("data_admin")
 
 RES = "da_result"          # session key: the checked upload (ImportResult) waiting to be published
 MODES = {"auto": "自动判断", "update": "增量更新", "replace": "全量替换"}

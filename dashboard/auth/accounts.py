@@ -325,38 +325,40 @@ def redeem_handoff(code: str) -> str | None:
     return token
 
 
-def _valid(c, where, touch: bool) -> tuple[Session | None, str | None]:
-    """(session, None) if valid; (None, reason) otherwise. Expired sessions are ended here."""
-    r = c.execute(sa.select(S, U.c.disabled).join(U, U.c.id == S.c.user_id).where(where)).first()
-    if r is None:
-        return None, "unknown"
-    if r.ended_at is not None:
-        return None, r.end_reason or "ended"
-    now = store.now()
-    if r.disabled:
-        c.execute(S.update().where(S.c.id == r.id).values(ended_at=now, end_reason="disabled"))
-        return None, "disabled"
-    if now - r.last_seen > dt.timedelta(minutes=idle_minutes()):
-        c.execute(S.update().where(S.c.id == r.id).values(ended_at=now, end_reason="idle"))
-        u = get_by_id(r.user_id)
-        audit.record("session_expired", u.name if u else "", u.role if u else "", session=r.id[:8])
+def _valid(where, touch: bool) -> tuple[Session | None, str | None]:
+    """(session, None) if valid; (None, reason) otherwise. Expired sessions are ended here.
+    One transaction; the audit record (its own transaction) is written after it."""
+    expired = None
+    with store.engine().begin() as c:
+        r = c.execute(sa.select(S).where(where)).first()
+        if r is None:
+            return None, "unknown"
+        ur = c.execute(sa.select(U).where(U.c.id == r.user_id)).first()
+        if r.ended_at is not None:
+            return None, r.end_reason or "ended"
+        now = store.now()
+        if ur is None or ur.disabled:
+            c.execute(S.update().where(S.c.id == r.id).values(ended_at=now, end_reason="disabled"))
+            return None, "disabled"
+        if now - r.last_seen > dt.timedelta(minutes=idle_minutes()):
+            c.execute(S.update().where(S.c.id == r.id).values(ended_at=now, end_reason="idle"))
+            expired = (ur.name, ur.role, r.id)
+        elif touch:
+            c.execute(S.update().where(S.c.id == r.id).values(last_seen=now))
+    if expired:
+        audit.record("session_expired", expired[0], expired[1], session=expired[2][:8])
         return None, "idle"
-    if touch:
-        c.execute(S.update().where(S.c.id == r.id).values(last_seen=now))
-    u = get_by_id(r.user_id)
-    return Session(r.id, u, r.via), None
+    return Session(r.id, _user(ur), r.via), None
 
 
 def session_by_id(session_id: str, touch: bool = True) -> tuple[Session | None, str | None]:
-    with store.engine().begin() as c:
-        return _valid(c, S.c.id == session_id, touch)
+    return _valid(S.c.id == session_id, touch)
 
 
 def session_by_token(token: str, touch: bool = True) -> tuple[Session | None, str | None]:
     if not token:
         return None, "none"
-    with store.engine().begin() as c:
-        return _valid(c, S.c.token_hash == sha(token), touch)
+    return _valid(S.c.token_hash == sha(token), touch)
 
 
 def end_session(session_id: str, reason: str = "logout") -> None:
