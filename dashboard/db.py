@@ -220,11 +220,20 @@ def run_query(name: str, **params) -> pl.DataFrame:
     global _cached
     q = queries.load(name)
     queries.check_params(q, params)
-    scope.check(name, params)
+    grant = scope.current_grant()
+    rows_only = False
+    try:
+        grant.check(name, params)
+    except scope.ScopeDenied:
+        if not (q.rows and grant.data):
+            raise
+        rows_only = True          # a comparison of chains/parks: this grant gets its own rows only
     if _cached is None:
         _cached = _cached_execute()
     items = tuple(sorted((k, _normalise(v)) for k, v in params.items()))
     df = _cached(current_version().key, name, items)
+    if rows_only:
+        df = grant.rows(df, q.rows, params)
     for fn in list(observers):
         fn(name, params, df)
     return df

@@ -22,7 +22,7 @@ SCOPE_PARAMS = ("chain_id", "park_id", "chain_ids", "enterprise_id")
 # Reference lists every data role may read whatever its grant (names of chains and parks, quarters,
 # the data stamp, the table contract): no enterprise and no figure in them.
 REFERENCE_QUERIES = frozenset({"shared/chains", "shared/parks", "shared/quarters", "shared/meta",
-                               "definitions/tables"})
+                               "definitions/tables", "chain/profile"})
 
 
 class ScopeDenied(PermissionError):
@@ -122,10 +122,10 @@ class Grant:
             raise ScopeDenied("当前账号无权查看业务数据。")
         if self.everything:
             return
+        if name in REFERENCE_QUERIES:       # names and set-up of chains/parks: no enterprise, no figure
+            return
         present = [k for k in SCOPE_PARAMS if k in params]
         if not present:
-            if name in REFERENCE_QUERIES:
-                return
             raise ScopeDenied("该内容为全区范围,超出当前账号的授权范围。")
         if "enterprise_id" in params and not self.allows_enterprise(str(params["enterprise_id"])):
             raise ScopeDenied("无权查看该企业。")
@@ -146,6 +146,16 @@ class Grant:
             ok = True
         if not ok:
             raise ScopeDenied("所选范围超出当前账号的授权范围(不显示全区或其他产业链、园区的数据)。")
+
+    def rows(self, df, columns: tuple[str, ...], params: dict):
+        """The rows of a per-chain / per-park result that lie inside this grant (a row's scope is its
+        chain_id/park_id column, else the query's parameter)."""
+        import polars as pl
+        if self.everything:
+            return df
+        c = pl.col("chain_id") if "chain_id" in columns else pl.lit(str(params.get("chain_id") or ALL))
+        p = pl.col("park_id") if "park_id" in columns else pl.lit(str(params.get("park_id") or ALL))
+        return df.filter(c.is_in(list(self.chains)) | p.is_in(list(self.parks)))
 
     def allows_enterprise(self, enterprise_id: str) -> bool:
         if not self.data:

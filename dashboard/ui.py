@@ -183,3 +183,22 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
     st.dataframe(shown, hide_index=True, height=height, key=key, on_select=_open,
                  selection_mode="single-row", column_config=cfg)
     download_buttons(shown, filename, key)
+
+
+class granted:
+    """`with ui.granted():` around a panel that compares scopes (all chains, all parks, the district):
+    for a session whose grant does not cover it the panel is left out with a short note instead of
+    failing the page (the query loader refused it; nothing was read)."""
+
+    def __init__(self, what: str = "该板块"):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        from .scope import ScopeDenied
+        if exc_type is not None and issubclass(exc_type, ScopeDenied):
+            st.caption(f":material/lock: {self.what}涉及授权范围以外的产业链、园区或全区数据,不对当前账号显示。")
+            return True
+        return False

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import drill, kpis, ui
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
+from dashboard.auth.web import deferred
 from dashboard.export import to_csv
 from dashboard.auth.web import deferred
 

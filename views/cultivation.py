@@ -9,6 +9,7 @@ from dashboard import drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
+from dashboard.auth.web import deferred
 from dashboard.export import to_csv
 from dashboard.auth.web import deferred
 

@@ -17,7 +17,7 @@ DATA_PAGES = {"overview", "chain", "park", "cultivation", "coverage", "secretary
 PAGES = {
     "leader": DATA_PAGES | {"bigscreen"},
     "chain": DATA_PAGES,                       # the big screen rotates the whole district
-    "park": DATA_PAGES,
+    "park": DATA_PAGES - {"chain-master"},    # 链主 is a whole-chain view
     "data_admin": DATA_PAGES | {"bigscreen", "data"},
     "sys_admin": {"accounts"},
     "auditor": {"audit"},

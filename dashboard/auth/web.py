@@ -148,9 +148,10 @@ def still_valid() -> None:
 
 def _cookie_value() -> str | None:
     try:
-        return st.context.cookies.get(COOKIE)
+        v = st.context.cookies.get(COOKIE)
     except Exception:  # noqa: BLE001 - no request context (AppTest)
         return None
+    return v if isinstance(v, str) and v else None
 
 
 def _sso_name() -> str | None:
@@ -158,7 +159,7 @@ def _sso_name() -> str | None:
         v = st.user.get(SSO_KEY)
     except Exception:  # noqa: BLE001
         return None
-    return str(v).strip() if v else None
+    return v.strip() if isinstance(v, str) and v.strip() else None
 
 
 # ------------------------------------------------------------------------------------------ login / logout

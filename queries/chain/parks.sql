@@ -1,5 +1,6 @@
 -- 一条产业链在各园区的企业分布与主要指标(含“园区外”)。One row per park that has enterprises of the chain, plus one for 园区外.
 -- params: quarter_end, chain_id
+-- rows: park_id
 WITH k AS (
     SELECT park_id, n_enterprises, n_xjr, org_coverage_rate, work_coverage_rate, n_appeals_overdue
     FROM mart_kpi

@@ -1,5 +1,6 @@
 -- 各产业链当季两个覆盖指标(园区筛选时为链×园交叉):基数、组织覆盖率、单独组建率、工作覆盖率、应单独组建、双覆盖空白。One row per chain.
 -- params: quarter_end, park_id
+-- rows: chain_id
 SELECT c.chain_id, c.name AS chain_name, c.coverage_mode,
        k.n_base, k.n_base_org, k.n_base_own_org, k.n_base_work,
        k.org_coverage_rate, k.own_org_rate, k.work_coverage_rate,

@@ -1,5 +1,6 @@
 -- 各园区当季两个覆盖指标(产业链筛选时为链×园交叉):基数、组织覆盖率、单独组建率、工作覆盖率、应单独组建、双覆盖空白。One row per park.
 -- params: quarter_end, chain_id
+-- rows: park_id
 SELECT p.park_id, p.name AS park_name, p.has_park_chief,
        k.n_base, k.n_base_org, k.n_base_own_org, k.n_base_work,
        k.org_coverage_rate, k.own_org_rate, k.work_coverage_rate,

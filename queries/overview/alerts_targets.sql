@@ -1,5 +1,6 @@
 -- 预警:当季年度目标进度为红/黄的链、园(含全区)。One row per (scope, metric) not green.
 -- params: quarter_end
+-- rows: chain_id, park_id
 SELECT s.chain_id, c.name AS chain_name, s.park_id, p.name AS park_name,
        s.metric, s.actual, s.target_value, s.progress, s.year_share, s.status
 FROM mart_target_status s

@@ -1,5 +1,6 @@
 -- 各产业链当季主要指标与环比,用于产业链排名。One row per chain (园区筛选时为链×园交叉)。
 -- params: quarter_end, park_id
+-- rows: chain_id
 SELECT c.chain_id, c.name AS chain_name,
        k.n_enterprises, k.n_sme, k.n_xjr, k.n_lgsx, k.n_base,
        k.org_coverage_rate, k.work_coverage_rate, k.n_secretaries, k.n_problems_solved,
