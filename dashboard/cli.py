@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args) or 0
 
 
-EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli"]
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.auth.cli"]
 
 
 def _extra_commands():

@@ -115,6 +115,7 @@ def _apptests_start_signed_in():
     not know about accounts. `app(..., role=…)` chooses another role, `role=None` none."""
     from streamlit.testing.v1 import AppTest
 
+    ensure_test_users()        # incl. a real data_admin: importing real data requires one
     original = AppTest.from_file.__func__
 
     def from_file(cls, script_path, *args, **kwargs):

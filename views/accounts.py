@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.auth import accounts, roles, web
+from dashboard.auth.store import local
 
 web.require("sys_admin")
 
@@ -15,7 +16,7 @@ st.caption("三权分立:系统管理员只管理账号与大屏令牌,不查看
 
 
 def _fmt(t):
-    return t.strftime("%Y-%m-%d %H:%M") if t else ""
+    return local(t)
 
 
 users = accounts.list_users()

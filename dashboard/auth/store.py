@@ -162,3 +162,13 @@ def set_setting(key: str, value: str) -> None:
         done = c.execute(settings.update().where(settings.c.key == key).values(value=value)).rowcount
         if not done:
             c.execute(settings.insert().values(key=key, value=value))
+
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def local(t: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (naive UTC) time as Beijing time text; '' for None."""
+    if t is None:
+        return ""
+    return t.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING).strftime(fmt)
