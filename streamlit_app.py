@@ -12,8 +12,9 @@ login_path, login_title, login_icon, login_url = nav.LOGIN
 a = web.resolve()
 web.cookie_sync()
 if a is None or (a["kind"] == "user" and a.get("must_change")):
-    if a is None:   # anonymous: every url path shows the login form, and nothing else runs
-        st.navigation([st.Page(login_path, title=login_title, icon=login_icon, url_path=login_url, default=True)],
+    if a is None:   # anonymous: every url path shows the login form (a deep link opens after sign-in)
+        st.navigation([st.Page(login_path, title=login_title, icon=login_icon, url_path=login_url, default=True)]
+                      + [st.Page(web.login_form, title=login_title, url_path=p[4]) for p in nav.PAGES],
                       position="hidden").run()
     else:
         web.password_form(a)
@@ -26,12 +27,18 @@ sections: dict[str, list] = {}
 for section, path, title, icon, url_path in nav.for_role(role):
     sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, url_path=url_path,
                                                     default=(url_path == default)))
-if role == roles.KIOSK:     # a kiosk token opens the big screen only; any other path shows the login form
-    sections.setdefault("", []).append(st.Page(login_path, title=login_title, url_path=login_url))
+# The paths this role may not open answer "无权访问" (their links are hidden below), not Streamlit's
+# English "page not found"; a kiosk token gets the login form there.
+denied = [p for p in nav.PAGES if not roles.may_open(role, p[4])] + [(None, login_path, login_title, None, login_url)]
+last = list(sections)[-1]
+for _, path, title, _, url_path in denied:
+    target = (login_path if url_path == login_url else web.login_form) if role == roles.KIOSK \
+        else web.denied_page(url_path)
+    sections[last].append(st.Page(target, title=f"{title}(无权访问)", url_path=url_path))
 page = st.navigation(sections, position="hidden" if role == roles.KIOSK else "sidebar", expanded=True)
+web.hide_nav_links([p[4] for p in denied])
 if role == roles.KIOSK and page.url_path != "bigscreen":
-    page = None
-    web.login_form()
+    page.run()
     st.stop()
 
 web.watermark(a)

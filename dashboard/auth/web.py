@@ -323,3 +323,22 @@ def require(role: str) -> None:
     if a is None or a.get("role") != role:
         st.error(f"无权访问:本页仅限{roles.label(role)}。")
         st.stop()
+
+
+def denied_page(url_path: str):
+    """The page a signed-in user gets at the url path of a page their role may not open."""
+    def page() -> None:
+        st.title("无权访问")
+        a = who() or {}
+        st.error(f"当前账号({roles.label(a.get('role', ''))})无权访问该页面,请从左侧导航选择可访问的页面。",
+                 icon=":material/lock:")
+        record("denied", audit.FAIL, page=url_path)
+    page.__name__ = f"denied_{url_path.replace('-', '_')}"
+    return page
+
+
+def hide_nav_links(url_paths: list[str]) -> None:
+    """Hide the sidebar links of the pages registered only to answer "无权访问"."""
+    sel = ",".join(f'[data-testid="stSidebarNav"] li:has(a[href$="/{u}"])' for u in url_paths)
+    if sel:
+        st.html(f"<style>{sel}{{display:none !important;}}</style>")
