@@ -24,16 +24,20 @@ pending = drill.apply_pending()          # a chart click asked to open another p
 role = a["role"]
 default = roles.DEFAULT_PAGE.get(role, "overview")
 sections: dict[str, list] = {}
+start = None
 for section, path, title, icon, url_path in nav.for_role(role):
-    sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon, url_path=url_path,
-                                                    default=(url_path == default)))
+    pg = st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == default))
+    start = pg if url_path == default else start
+    sections.setdefault(section, []).append(pg)
 # The paths this role may not open answer "无权访问" (their links are hidden below), not Streamlit's
 # English "page not found"; a kiosk token gets the login form there.
 denied = [p for p in nav.PAGES if not roles.may_open(role, p[4])] + [(None, login_path, login_title, None, login_url)]
 last = list(sections)[-1]
 for _, path, title, _, url_path in denied:
-    target = (login_path if url_path == login_url else web.login_form) if role == roles.KIOSK \
-        else web.denied_page(url_path)
+    if role == roles.KIOSK:
+        target = login_path if url_path == login_url else web.login_form
+    else:       # /login after signing in leads to the start page
+        target = web.go_to(start) if url_path == login_url else web.denied_page(url_path)
     sections[last].append(st.Page(target, title=f"{title}(无权访问)", url_path=url_path))
 page = st.navigation(sections, position="hidden" if role == roles.KIOSK else "sidebar", expanded=True)
 web.hide_nav_links([p[4] for p in denied])

@@ -342,3 +342,11 @@ def hide_nav_links(url_paths: list[str]) -> None:
     sel = ",".join(f'[data-testid="stSidebarNav"] li:has(a[href$="/{u}"])' for u in url_paths)
     if sel:
         st.html(f"<style>{sel}{{display:none !important;}}</style>")
+
+
+def go_to(target):
+    """A page that only switches to `target` (the login url path once signed in)."""
+    def page() -> None:
+        st.switch_page(target)
+    page.__name__ = "go_to_start"
+    return page
