@@ -207,3 +207,35 @@ def test_single_sign_on_header_from_nginx(context_as, sso_proxy, offsite_request
     assert "测试chain" in body and "测试leader" not in body
     assert ("sso_login", "t_chain") in [(r["action"], r["user"]) for r in audit.query(limit=50)]
     screenshot(page, "auth-sso")
+
+
+def test_a_chain_office_download_holds_only_its_chain(context_as, streamlit_server, offsite_requests, raw):
+    """A chain office asks for another chain in the URL, gets its own, and downloads the overdue list:
+    only its chain's enterprises, its name and the time in the file, a download record in the audit."""
+    import io
+
+    import openpyxl
+    page = context_as("chain").new_page()
+    page.goto(streamlit_server + "/appeals?quarter=2026Q3&chain=C05")
+    wait_for_app(page)
+    page.get_by_text("超期未办结诉求清单").first.wait_for(timeout=60_000)
+    assert "您无权查看所请求的范围" in page.inner_text("body")
+    since = max([r["id"] for r in audit.query(limit=1)] or [0])
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(".st-key-ap_overdue_xlsx button").click()
+    with open(info.value.path(), "rb") as fh:
+        wb = openpyxl.load_workbook(io.BytesIO(fh.read()))
+    ws = wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    names = {r[rows[0].index("企业")] for r in rows[1:]}
+    c02 = {r[0] for r in raw.sql("""SELECT DISTINCT e.name FROM enterprises e JOIN enterprise_chains ec
+                                    USING (enterprise_id) WHERE ec.chain_id = 'C02'""").fetchall()}
+    assert names and names <= c02
+    assert wb.properties.creator == "测试chain" and "导出人 · 时间" in (wb.properties.description or "")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        recs = [r for r in audit.query() if r["id"] > since and r["action"] == "download"]
+        if recs:
+            break
+        page.wait_for_timeout(200)
+    assert recs and recs[0]["user"] == "t_chain" and recs[0]["detail"]["file"].endswith(".xlsx")
