@@ -25,6 +25,10 @@ REFERENCE_QUERIES = frozenset({"shared/chains", "shared/parks", "shared/quarters
                                "definitions/tables", "chain/profile"})
 
 
+# What a signed-in account without data access (sys_admin, auditor) may still read: the data stamp.
+STAMP_QUERIES = frozenset({"shared/meta"})
+
+
 class ScopeDenied(PermissionError):
     """A query asked for data outside the session's grant (message in Chinese, for the page)."""
 
@@ -66,6 +70,7 @@ class Grant:
     chains: frozenset[str] = field(default_factory=frozenset)
     parks: frozenset[str] = field(default_factory=frozenset)
     data: bool = True
+    stamp: bool = False          # data=False but a signed-in account: may read the data stamp (shared/meta)
 
     @classmethod
     def full(cls) -> "Grant":
@@ -119,6 +124,8 @@ class Grant:
     def check(self, name: str, params: dict) -> None:
         """Raise ScopeDenied unless every scope parameter of query `name` lies inside this grant."""
         if not self.data:
+            if name in STAMP_QUERIES and self.stamp:     # the data stamp of the system pages
+                return
             raise ScopeDenied("当前账号无权查看业务数据。")
         if self.everything:
             return
@@ -167,6 +174,8 @@ class Grant:
         return bool(self.chains & set(chains)) or (park is not None and park in self.parks)
 
 
+_NOBODY = Grant(data=False)   # anonymous / no session: nothing at all
+
 _override: contextvars.ContextVar[Grant | None] = contextvars.ContextVar("dashboard_grant", default=None)
 GRANT_KEY = "_grant"          # session-state key holding the signed-in session's Grant
 
@@ -198,12 +207,12 @@ def current_grant() -> Grant:
             in_server = runtime.exists()
         except Exception:  # noqa: BLE001
             in_server = False
-        return Grant.none() if in_server else Grant.full()
+        return _NOBODY if in_server else Grant.full()
     try:
         g = ctx.session_state[GRANT_KEY]
     except (KeyError, AttributeError):
         g = None
-    return g if isinstance(g, Grant) else Grant.none()
+    return g if isinstance(g, Grant) else _NOBODY
 
 
 def bind(fn):

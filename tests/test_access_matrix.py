@@ -189,7 +189,7 @@ def test_unscoped_roles_open_exactly_their_pages(role, foreign_enterprise):
         if roles.reads_data(role):
             assert rec.calls, where
         else:
-            assert rec.calls == [], (where, [c[0] for c in rec.calls])     # not one query ran
+            assert {c[0] for c in rec.calls} <= {"shared/meta"}, (where, [c[0] for c in rec.calls])  # the stamp only
 
 
 def test_navigation_shows_only_the_pages_of_the_role():

@@ -318,11 +318,18 @@ def watermark(a: dict) -> None:
 
 
 def require(role: str) -> None:
-    """A page for one role only (the navigation already hides it from the others)."""
+    """A page for one role only (the navigation already hides it from the others); with the data stamp."""
     a = who()
     if a is None or a.get("role") != role:
         st.error(f"无权访问:本页仅限{roles.label(role)}。")
         st.stop()
+    from .. import ui
+    from ..db import WarehouseMissing
+    try:
+        st.markdown(f"<div style='font-size:0.85rem;opacity:0.8;text-align:right'>{html.escape(ui.stamp_text())}</div>",
+                    unsafe_allow_html=True)
+    except WarehouseMissing:
+        pass
 
 
 def denied_page(url_path: str):
