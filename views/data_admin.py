@@ -48,7 +48,8 @@ def _export_bytes() -> bytes:
 
 
 if have_db:
-    c2.download_button("导出当前数据", _export_bytes, file_name="当前数据.xlsx", key="da_export",
+    c2.download_button("导出当前数据", web.deferred(_export_bytes, file="当前数据.xlsx"), file_name="当前数据.xlsx",
+                       key="da_export",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:", on_click="ignore", width="stretch",
                        help="按导入模板的格式导出当前版本的全部数据(约 10 秒);修改后可整本重新导入。")
