@@ -102,6 +102,11 @@ def test_accounts_lockout_sessions_tokens_and_audit(fresh_store, monkeypatch):
         accounts.authenticate("c1", "Changed2026y")
     accounts.set_disabled("c1", False)
     assert accounts.set_grant("c1", "park", "P03").grant() == Grant.of(parks=["P03"])
+    accounts.add_user("admin1", "sys_admin", PW)
+    with pytest.raises(accounts.AuthError, match="不能修改自己"):        # 三权分立
+        accounts.set_grant("admin1", "auditor", None, by="admin1", by_role="sys_admin")
+    with pytest.raises(accounts.AuthError, match="不能修改自己"):
+        accounts.set_disabled("admin1", True, by="admin1")
 
     # kiosk tokens: valid until revoked; last use recorded
     tok = accounts.create_token("一号屏")

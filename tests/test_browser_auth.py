@@ -239,3 +239,28 @@ def test_a_chain_office_download_holds_only_its_chain(context_as, streamlit_serv
             break
         page.wait_for_timeout(200)
     assert recs and recs[0]["user"] == "t_chain" and recs[0]["detail"]["file"].endswith(".xlsx")
+
+
+def test_a_park_office_deck_is_its_park_and_audited(context_as, streamlit_server, offsite_requests):
+    import io
+
+    from pptx import Presentation
+    page = context_as("park").new_page()
+    page.goto(streamlit_server + "/report?quarter=2026Q3&park=P05")
+    wait_for_app(page)
+    page.locator(".st-key-report_pptx button").wait_for(timeout=60_000)
+    assert "您无权查看所请求的范围" in page.inner_text("body")
+    since = max([r["id"] for r in audit.query(limit=1)] or [0])
+    with page.expect_download(timeout=120_000) as info:
+        page.locator(".st-key-report_pptx button").click()
+    with open(info.value.path(), "rb") as fh:
+        prs = Presentation(io.BytesIO(fh.read()))
+    assert "广州科学城" in prs.core_properties.title                    # P01, not the requested P05
+    assert "测试park" in prs.core_properties.comments and "导出人 · 时间" in prs.core_properties.comments
+    deadline = time.monotonic() + 10
+    recs = []
+    while time.monotonic() < deadline and not recs:
+        recs = [r for r in audit.query() if r["id"] > since and r["action"] == "report"]
+        page.wait_for_timeout(200)
+    assert recs and recs[0]["user"] == "t_park" and recs[0]["detail"]["format"] == "pptx"
+    assert recs[0]["detail"]["park"] == "P01"

@@ -162,7 +162,14 @@ def _update(name: str, **values) -> None:
         raise AuthError(f"没有用户 {name}")
 
 
+def _not_self(name: str, by: str) -> None:
+    """三权分立: an administrator cannot widen or switch off their own account."""
+    if by == name:
+        raise AuthError("不能修改自己账号的角色、授权或状态,请由另一位系统管理员操作")
+
+
 def set_disabled(name: str, disabled: bool, by: str = "system", by_role: str = "") -> None:
+    _not_self(name, by)
     _update(name, disabled=disabled)
     if disabled:
         end_user_sessions(name, "disabled")
@@ -197,6 +204,7 @@ def change_password(user: User, old: str, new: str) -> None:
 
 
 def set_grant(name: str, role: str | None, scope: str | None, by: str = "system", by_role: str = "") -> User:
+    _not_self(name, by)
     u = get(name)
     if u is None:
         raise AuthError(f"没有用户 {name}")
