@@ -125,6 +125,8 @@ def cmd_demo(args) -> int:
         for name, role, scope in made:
             print(f"  {name:<14}{roles.label(role)}" + (f" · {scope}" if scope else ""))
         print("=" * 64)
+    else:
+        print("演示账号已存在(用户名见 README“账号与权限”一节;仅用于演示数据)。")
     return 0
 
 
