@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.auth import accounts, roles, web
 from dashboard.auth.store import local
 
-web.require("sys_admin")
+web.require("sys_admin", stamp=True)
 
 me = web.who() or {}
 BY = dict(by=me.get("name", ""), by_role=me.get("role", ""))

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.auth import audit, web
 from dashboard.export import to_csv, to_xlsx
 
-web.require("auditor")
+web.require("auditor", stamp=True)
 
 st.title("审计日志")
 st.caption(f"日志只追加、不可修改或删除,每条记录以密钥哈希与上一条相连;保留期不少于 {audit.RETENTION_DAYS} 天"

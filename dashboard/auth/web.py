@@ -317,12 +317,15 @@ def watermark(a: dict) -> None:
     st.html(watermark_css(watermark_text(a)))
 
 
-def require(role: str) -> None:
-    """A page for one role only (the navigation already hides it from the others); with the data stamp."""
+def require(role: str, stamp: bool = False) -> None:
+    """A page for one role only (the navigation already hides it from the others); `stamp`: show the
+    data stamp (for the system pages, which have no ui.page header)."""
     a = who()
     if a is None or a.get("role") != role:
         st.error(f"无权访问:本页仅限{roles.label(role)}。")
         st.stop()
+    if not stamp:
+        return
     from .. import ui
     from ..db import WarehouseMissing
     try:
