@@ -7,8 +7,9 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.stamp
 WAREHOUSE := data/warehouse.duckdb
 REQS      := requirements.txt requirements-dev.txt
-# Debian packages the browser tests, PDF checks and the replica tests (nginx, see `cluster`) need.
-SYSPKGS   := chromium fonts-noto-cjk poppler-utils nginx
+# Debian packages the browser tests, PDF checks, the replica tests (nginx, see `cluster`) and the
+# app-state store tests (PostgreSQL) need.
+SYSPKGS   := chromium fonts-noto-cjk poppler-utils nginx postgresql
 CHROMIUM  := /usr/bin/chromium
 
 .PHONY: help venv sysdeps run test bench bench-load cluster clean
@@ -16,7 +17,7 @@ CHROMIUM  := /usr/bin/chromium
 help:
 	@echo "可用命令："
 	@echo "  make venv     创建虚拟环境 .venv 并安装 requirements-dev.txt（依赖文件更新后才重装）"
-	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils、nginx（需 root）"
+	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils、nginx、PostgreSQL（需 root）"
 	@echo "  make run      生成演示数据仓库（如缺失）并在 http://127.0.0.1:8501 启动驾驶舱"
 	@echo "  make test     运行全部测试（含 Chromium 浏览器测试）"
 	@echo "  make bench    运行性能基准（规模 1 与 25）"
@@ -43,8 +44,9 @@ sysdeps:
 	fi; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing="$$missing nginx"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -z "$$missing" ]; then \
-		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils、nginx）"; \
+		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils、nginx、postgresql）"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "安装缺失的系统依赖：$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
@@ -60,7 +62,8 @@ $(WAREHOUSE): | $(STAMP)
 	$(PY) -m dashboard build-demo --out $(WAREHOUSE)
 
 run: venv $(WAREHOUSE)
-	$(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port 8501
+	$(PY) -m dashboard users demo
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # As root the browser is installed above, so browser tests must run (not be skipped).
 test: venv sysdeps

@@ -248,7 +248,8 @@ def describe_failure(e: BaseException) -> tuple[str, int]:
     return (f"内部错误({type(e).__name__}),操作未完成。设置环境变量 DASHBOARD_DEBUG=1 后重试可查看技术细节", 1)
 
 
-EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.alerts_cli", "dashboard.cluster"]
+EXTRA_COMMAND_MODULES = ["dashboard.report.cli", "dashboard.dataio.cli", "dashboard.alerts_cli", "dashboard.cluster",
+                         "dashboard.auth.cli"]
 
 
 def _extra_commands():

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from . import queries
+from . import queries, scope
 from .paths import absolute_path, resolve_db
 
 
@@ -207,10 +207,12 @@ def _normalise(value):
     return value
 
 
-def execute(name: str, params: dict, version: Version | None = None) -> pl.DataFrame:
-    """Run a named query now (no cache)."""
+def execute(name: str, params: dict, version: Version | None = None, *, _checked: bool = False) -> pl.DataFrame:
+    """Run a named query now (no cache). Its scope parameters are checked against the grant first."""
     q = queries.load(name)
     queries.check_params(q, params)
+    if not _checked:
+        scope.check(name, params)
     v = version or current_version()
     cur = _get(v, acquire=True).cursor()
     try:
@@ -233,22 +235,63 @@ def _cached_execute():
     @st.cache_data(show_spinner=False, max_entries=4096)
     def _run(version_key: tuple, name: str, items: tuple) -> pl.DataFrame:
         v = Version(*version_key)
-        return execute(name, dict(items), v)
+        return execute(name, dict(items), v, _checked=True)
     return _run
 
 
 _cached = None
 
 
+# Callables (name, params, DataFrame) told of every result run_query hands out (tests use this to see
+# everything a page received from the warehouse).
+observers: list = []
+
+
 def run_query(name: str, **params) -> pl.DataFrame:
-    """The one loader: named query → polars DataFrame, cached per warehouse version."""
+    """The one loader: named query → polars DataFrame, cached per warehouse version.
+
+    Before anything is read, every scope parameter is checked against the grant of the current
+    request (`scope.check`): outside it, `scope.ScopeDenied` is raised."""
     global _cached
     q = queries.load(name)
     queries.check_params(q, params)
+    grant = scope.current_grant()
+    rows_only = False
+    try:
+        grant.check(name, params)
+    except scope.ScopeDenied:
+        if not (q.rows and grant.data):
+            raise
+        rows_only = True          # a comparison of chains/parks: this grant gets its own rows only
     if _cached is None:
         _cached = _cached_execute()
     items = tuple(sorted((k, _normalise(v)) for k, v in params.items()))
-    return _cached(current_version().key, name, items)
+    df = _cached(current_version().key, name, items)
+    if rows_only:
+        df = grant.rows(df, q.rows, params)
+    for fn in list(observers):
+        fn(name, params, df)
+    return df
+
+
+_MEMBERSHIP_SQL = """SELECT (SELECT park_id FROM enterprises WHERE enterprise_id = $e) AS park_id,
+       (SELECT list(chain_id ORDER BY chain_id) FROM enterprise_chains WHERE enterprise_id = $e) AS chains"""
+_membership: dict[tuple, tuple[tuple[str, ...], str | None]] = {}
+
+
+def enterprise_membership(enterprise_id: str) -> tuple[tuple[str, ...], str | None]:
+    """(chain ids, park id) of an enterprise in the current warehouse version (for the grant check)."""
+    v = current_version()
+    key = (v.key, enterprise_id)
+    hit = _membership.get(key)
+    if hit is None:
+        with cursor(v) as cur:
+            park, chains = cur.sql(_MEMBERSHIP_SQL, params={"e": enterprise_id}).fetchall()[0]
+        hit = (tuple(chains or ()), park)
+        if len(_membership) > 20000:
+            _membership.clear()
+        _membership[key] = hit
+    return hit
 
 
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")

@@ -135,16 +135,25 @@ def _safe_text(df: pl.DataFrame, fmts: dict[str, Fmt]) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
-def to_xlsx(df, sheet: str = "数据", formats: dict | None = None, column_config: dict | None = None) -> bytes:
-    """One sheet, bold Chinese headers, real dates and numbers with Excel number formats, safe text."""
+def to_xlsx(df, sheet: str = "数据", formats: dict | None = None, column_config: dict | None = None,
+            exporter: str | None = None) -> bytes:
+    """One sheet, bold Chinese headers, real dates and numbers with Excel number formats, safe text.
+    `exporter` ("导出人 · 时间") goes into the workbook properties (author, comments) and the page footer."""
     df = _as_polars(df)
     fmts = column_formats(df, formats, column_config)
     df = _safe_text(df, fmts)
     buf = io.BytesIO()
     col_formats = {c: f.excel for c, f in fmts.items() if f.excel and f.kind != "date"}
-    df.write_excel(buf, worksheet=sheet[:31], autofit=True, header_format={"bold": True},
-                   dtype_formats={pl.Date: "yyyy-mm-dd", pl.Datetime: "yyyy-mm-dd hh:mm"},
-                   column_formats=col_formats or None)
+    from xlsxwriter import Workbook
+    with Workbook(buf) as wb:
+        if exporter:
+            wb.set_properties({"author": exporter.split(" · ")[0], "comments": f"导出人 · 时间:{exporter}",
+                               "title": sheet})
+        df.write_excel(wb, worksheet=sheet[:31], autofit=True, header_format={"bold": True},
+                       dtype_formats={pl.Date: "yyyy-mm-dd", pl.Datetime: "yyyy-mm-dd hh:mm"},
+                       column_formats=col_formats or None)
+        if exporter:
+            wb.get_worksheet_by_name(sheet[:31]).set_footer(f"&L导出人 · 时间:{exporter}")
     return buf.getvalue()
 
 

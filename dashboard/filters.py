@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from . import scope as sc
 from .db import run_query
 
 ALL = "全部"
@@ -26,6 +27,7 @@ class Filters:
     chain_name: str | None
     park_name: str | None
     quarters: tuple[str, ...]     # latest first
+    fallback: bool = False        # the requested scope was outside the grant: the user's own is shown
 
     @property
     def chain_key(self) -> str:   # '*' = all, as the marts use it
@@ -43,6 +45,10 @@ class Filters:
     @property
     def is_district(self) -> bool:
         return not (self.chain_id or self.park_id)
+
+    @property
+    def scope(self) -> sc.Scope:
+        return sc.Scope(self.chain_id, self.park_id)
 
     def params(self, **override) -> dict:
         """Query-string form of these filters (for links that carry them over)."""
@@ -65,6 +71,30 @@ def options() -> tuple[list[str], dict[str, str], dict[str, str], dict[str, dt.d
             dict(zip(qs["label"].to_list(), qs["quarter_end"].to_list())))
 
 
+def choices(grant: sc.Grant, chains: dict, parks: dict) -> tuple[list, list]:
+    """The chain and park options this grant may pick (ALL first where allowed)."""
+    c_opts = ([ALL] + list(chains)) if grant.chain_open() else [c for c in chains if c in grant.chains]
+    p_opts = ([ALL] + list(parks)) if grant.park_open() else [p for p in parks if p in grant.parks]
+    return c_opts, p_opts
+
+
+def _fit(grant: sc.Grant, c: str | None, p: str | None) -> tuple[str | None, str | None, bool]:
+    """(chain, park, fell_back): the requested scope if granted, else the user's own scope."""
+    if grant.allows(c, p):
+        return c, p, False
+    d = grant.default_scope()
+    return d.chain_id, d.park_id, True
+
+
+def grant_text() -> str:
+    """The signed-in user's grant in words (for the sidebar)."""
+    g = sc.current_grant()
+    if g.everything or not g.data:
+        return "全区" if g.everything else ""
+    _, chains, parks, _ = options()
+    return g.label({k: f"{k} {v}" for k, v in chains.items()}, {k: f"{k} {v}" for k, v in parks.items()})
+
+
 def _raw(key: str) -> str | None:
     if key in st.session_state and st.session_state[key] is not None:
         return str(st.session_state[key])
@@ -80,7 +110,8 @@ def current() -> Filters:
     c = c if c in chains else None
     p = _raw("park")
     p = p if p in parks else None
-    return Filters(q, ends[q], c, p, chains.get(c), parks.get(p), tuple(quarters))
+    c, p, fell = _fit(sc.current_grant(), c, p)
+    return Filters(q, ends[q], c, p, chains.get(c), parks.get(p), tuple(quarters), fell)
 
 
 def sidebar() -> Filters:
@@ -91,18 +122,39 @@ def sidebar() -> Filters:
     switches (navigation clears the query string) and any view can be bookmarked.
     """
     quarters, chains, parks, _ = options()
-    for key, valid, default in (("quarter", quarters, quarters[0]), ("chain", list(chains), ALL),
-                                ("park", list(parks), ALL)):
-        if key not in st.session_state or st.session_state[key] not in valid + [ALL]:
+    grant = sc.current_grant()
+    c_opts, p_opts = choices(grant, chains, parks)
+    own = grant.default_scope()
+    requested = []
+    for key, valid, default in (("quarter", quarters, quarters[0]),
+                                ("chain", c_opts, ALL if ALL in c_opts else own.chain_id),
+                                ("park", p_opts, ALL if ALL in p_opts else own.park_id)):
+        if key not in st.session_state or st.session_state[key] not in valid:
             v = st.query_params.get(key)
             v = v.upper() if (v and key == "quarter") else v
+            if v and key != "quarter" and v not in valid:
+                requested.append(v)
             st.session_state[key] = v if v in valid else default
+    c = None if st.session_state["chain"] == ALL else st.session_state["chain"]
+    p = None if st.session_state["park"] == ALL else st.session_state["park"]
+    c2, p2, fell = _fit(grant, c, p)
+    if fell:
+        requested += [x for x in (c, p) if x]
+        st.session_state["chain"] = c2 or ALL
+        st.session_state["park"] = p2 or ALL
+    if requested and not grant.everything:
+        names = {**chains, **parks}
+        asked = "、".join(f"{x} {names[x]}" if x in names else x for x in dict.fromkeys(requested))
+        own_text = " × ".join(f"{x} {names[x]}" for x in (c2 or st.session_state["chain"],
+                                                        p2 or st.session_state["park"]) if x in names)
+        st.warning(f"您无权查看所请求的范围({asked}),已切换到您的授权范围:{own_text or '—'}。",
+                   icon=":material/lock:")
     with st.sidebar:
         st.markdown("#### 筛选")
         st.selectbox("季度", quarters, key="quarter", help="季末时点口径;默认最新季度。")
-        st.selectbox("产业链", [ALL] + list(chains), key="chain",
+        st.selectbox("产业链", c_opts, key="chain",
                      format_func=lambda x: x if x == ALL else f"{x} {chains[x]}")
-        st.selectbox("园区", [ALL] + list(parks), key="park",
+        st.selectbox("园区", p_opts, key="park",
                      format_func=lambda x: x if x == ALL else f"{x} {parks[x]}")
     f = current()
     for key, value in (("quarter", f.quarter), ("chain", f.chain_id), ("park", f.park_id)):

@@ -8,6 +8,7 @@ import polars as pl
 
 from . import vocab
 from .db import quarter_label, run_query
+from .scope import keys as scope_keys
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,8 @@ class Headline:
 
 
 def scope_ids(chain_id: str | None, park_id: str | None) -> tuple[str, str]:
-    return (chain_id or "*", park_id or "*")
+    """(chain_key, park_key) as the marts use them ('*' = all): the package's one Scope."""
+    return scope_keys(chain_id, park_id)
 
 
 def trend(quarter_end: dt.date, chain_id: str | None = None, park_id: str | None = None) -> pl.DataFrame:

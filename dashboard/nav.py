@@ -21,8 +21,17 @@ PAGES: list[tuple[str, str, str, str, str]] = [
     ("工具", "views/report.py", "汇报材料", ":material/slideshow:", "report"),
     ("工具", "views/data_admin.py", "数据管理", ":material/database:", "data"),
     ("工具", "views/definitions.py", "指标口径", ":material/menu_book:", "definitions"),
+    ("系统", "views/accounts.py", "账号管理", ":material/manage_accounts:", "accounts"),
+    ("系统", "views/audit.py", "审计", ":material/policy:", "audit"),
 ]
+LOGIN = ("views/login.py", "登录", ":material/login:", "login")
 
 
 def existing() -> list[tuple[str, str, str, str, str]]:
     return [p for p in PAGES if (ROOT / p[1]).is_file()]
+
+
+def for_role(role: str) -> list[tuple[str, str, str, str, str]]:
+    """The pages this role may open (navigation shows only these)."""
+    from .auth.roles import may_open
+    return [p for p in existing() if may_open(role, p[4])]

@@ -25,6 +25,9 @@ class Query:
     description: str
     params: tuple[str, ...]
     sql: str
+    # `-- rows: chain_id, park_id`: one row per chain / park (columns of those names, no total across
+    # rows), so a session whose grant does not cover the whole query gets the rows of its grant only.
+    rows: tuple[str, ...] = ()
 
 
 def _strip_comments(sql: str) -> str:
@@ -51,7 +54,11 @@ def parse(name: str, text: str) -> Query:
         extra = sorted(set(declared) - used)
         raise QueryError(f"{name}: header params {sorted(declared)} do not match placeholders "
                          f"(undeclared: {missing}, unused: {extra})")
-    return Query(name, header[0], declared, text)
+    rows_line = [h for h in header if h.lower().startswith("rows:")]
+    rows = tuple(x.strip() for x in rows_line[0].split(":", 1)[1].split(",") if x.strip()) if rows_line else ()
+    if any(r not in ("chain_id", "park_id") for r in rows):
+        raise QueryError(f"{name}: '-- rows:' may name chain_id and/or park_id only")
+    return Query(name, header[0], declared, text, rows)
 
 
 @lru_cache(maxsize=None)

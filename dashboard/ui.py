@@ -134,13 +134,18 @@ def download_buttons(df, filename: str, key: str, sheet: str = "数据", *, form
     """Excel and CSV downloads of exactly the rows shown (files are generated only on click), formula-safe,
     numbers formatted as shown: pass the table's `column_config` (percent/decimal formats are read from it)
     or `formats={"列": "percent" | "int" | "0.0"}`; rates named …率 are percentages anyway (dashboard.export)."""
+    from .auth.web import deferred, exporter
     from .export import to_csv, to_xlsx
+    by = exporter()
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("下载 Excel", lambda: to_xlsx(df, sheet, formats, column_config), file_name=f"{filename}.xlsx",
-                       key=f"{key}_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    c1.download_button("下载 Excel", deferred(lambda: to_xlsx(df, sheet, formats, column_config, exporter=by),
+                                             file=f"{filename}.xlsx", rows=df.height),
+                       file_name=f"{filename}.xlsx", key=f"{key}_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("下载 CSV", lambda: to_csv(df, formats, column_config), file_name=f"{filename}.csv",
-                       key=f"{key}_csv",
+    c2.download_button("下载 CSV", deferred(lambda: to_csv(df, formats, column_config), file=f"{filename}.csv",
+                                           rows=df.height),
+                       file_name=f"{filename}.csv", key=f"{key}_csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")
 
 
@@ -206,3 +211,22 @@ def reconcile_text(df, metric: str, total, *, who: str = "产业链", remainder:
         return (f"对账:各{who}合计 {fmt_value(k, parts)} + {remainder} {fmt_value(k, r)} = 全区 {fmt_value(k, total)}。")
     return (f"对账:各{who}按{who}累计 {fmt_value(k, parts)}(一家企业可属多条链,重复计入)+ {remainder} {fmt_value(k, r)};"
             f"全区去重 {fmt_value(k, total)}。")
+
+
+class granted:
+    """`with ui.granted():` around a panel that compares scopes (all chains, all parks, the district):
+    for a session whose grant does not cover it the panel is left out with a short note instead of
+    failing the page (the query loader refused it; nothing was read)."""
+
+    def __init__(self, what: str = "该板块"):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        from .scope import ScopeDenied
+        if exc_type is not None and issubclass(exc_type, ScopeDenied):
+            st.caption(f":material/lock: {self.what}涉及授权范围以外的产业链、园区或全区数据,不对当前账号显示。")
+            return True
+        return False

@@ -98,7 +98,7 @@ class StreamlitServer:
 
     def __init__(
         self,
-        script: str = "streamlit_app.py",
+        script: str = "app.py",
         *,
         cwd: Path = REPO_ROOT,
         env: dict[str, str] | None = None,

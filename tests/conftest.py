@@ -27,6 +27,61 @@ if ROOT not in sys.path:
 
 Q3 = "2026Q3"
 
+# --- app-state store (accounts, sessions, audit) ---
+#
+# Every test session gets its own store, set before anything opens it: the app, the servers the
+# browser tests start (they inherit the environment) and the tests all use this one.
+import tempfile  # noqa: E402
+
+_STATE_DIR = tempfile.mkdtemp(prefix="dashboard-state-")
+os.environ["DASHBOARD_STATE_URL"] = f"sqlite:///{_STATE_DIR}/app.db"
+os.environ["DASHBOARD_AUDIT_KEY"] = "test-audit-key"
+TEST_PASSWORD = "Test2026pass"
+# name → (role, scope) of the accounts every test session has
+TEST_USERS = {
+    "t_leader": ("leader", ""), "t_chain": ("chain", "C02"), "t_park": ("park", "P01"),
+    "t_data": ("data_admin", ""), "t_sys": ("sys_admin", ""), "t_audit": ("auditor", ""),
+}
+ROLE_USER = {role: name for name, (role, _) in TEST_USERS.items()}
+
+
+def ensure_test_users() -> None:
+    from dashboard.auth import accounts
+    for name, (role, scope) in TEST_USERS.items():
+        if accounts.get(name) is None:
+            accounts.add_user(name, role, TEST_PASSWORD, scope, display_name=f"测试{name[2:]}", temporary=False)
+
+
+def session_state_for(role_or_user: str = "leader") -> dict:
+    """Session-state entries of a fresh signed-in session (as the login form leaves them)."""
+    from dashboard.auth import accounts, web
+    ensure_test_users()
+    name = ROLE_USER.get(role_or_user, role_or_user)
+    return web.state_for(accounts.new_session(accounts.get(name)))
+
+
+def role_for_page(page: str) -> str:
+    """leader when a leader may open this page file, else the first role that may."""
+    from dashboard import nav
+    from dashboard.auth import roles
+    url = next((p[4] for p in nav.PAGES if p[1] == page), None)
+    if url is None or roles.may_open("leader", url):
+        return "leader"
+    return next(r for r in roles.ROLES if roles.may_open(r, url))
+
+
+def cookie_for(role_or_user: str = "leader", base_url: str = "http://127.0.0.1") -> dict:
+    """A browser cookie of a fresh signed-in session (what the login hand-over sets)."""
+    from urllib.parse import urlsplit
+
+    from dashboard.auth import accounts, routes
+    ensure_test_users()
+    name = ROLE_USER.get(role_or_user, role_or_user)
+    s = accounts.new_session(accounts.get(name))
+    token = accounts.redeem_handoff(accounts.issue_handoff(s.id))
+    return {"name": routes.COOKIE, "value": token, "domain": urlsplit(base_url).hostname or "127.0.0.1",
+            "path": "/", "httpOnly": True, "sameSite": "Strict"}
+
 
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory) -> str:
@@ -53,6 +108,29 @@ def scalar(con, sql: str, params=None):
     return con.sql(sql, params=params).fetchall()[0][0] if params else con.sql(sql).fetchall()[0][0]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _apptests_start_signed_in():
+    """Every AppTest a test builds with `AppTest.from_file` starts signed in (a fresh real session in
+    the test store) as the role that opens that page — leader for the data pages — so page tests need
+    not know about accounts. `app(..., role=…)` chooses another role, `role=None` none."""
+    from streamlit.testing.v1 import AppTest
+
+    ensure_test_users()        # incl. a real data_admin: importing real data requires one
+    original = AppTest.from_file.__func__
+
+    def from_file(cls, script_path, *args, **kwargs):
+        at = original(cls, script_path, *args, **kwargs)
+        rel = os.path.relpath(os.path.abspath(str(script_path)), ROOT).replace(os.sep, "/")
+        for k, v in session_state_for(role_for_page(rel)).items():
+            at.session_state[k] = v
+        return at
+
+    AppTest.from_file = classmethod(from_file)
+    AppTest._unsigned_from_file = classmethod(original)
+    yield
+    AppTest.from_file = classmethod(original)
+
+
 @pytest.fixture()
 def app(warehouse_path):
     """Factory: run a page (or the whole app) under AppTest with query params; no exception allowed."""
@@ -61,8 +139,15 @@ def app(warehouse_path):
 
     st_config.set_option("client.showErrorDetails", "full")  # tests want the real message
 
-    def run(page: str = "streamlit_app.py", expect_ok: bool = True, **query):
-        at = AppTest.from_file(os.path.join(ROOT, page), default_timeout=120)
+    def run(page: str = "streamlit_app.py", expect_ok: bool = True, role: str | None = "auto", **query):
+        """`role`: a role (or a test user name) signed in for this run; None = anonymous; "auto" (default) =
+        leader, or for a page only another role may open (数据管理, 账号管理, 审计) that role."""
+        at = AppTest._unsigned_from_file(os.path.join(ROOT, page), default_timeout=120)
+        if role == "auto":
+            role = role_for_page(page)
+        if role is not None:
+            for k, v in session_state_for(role).items():
+                at.session_state[k] = v
         for k, v in query.items():
             at.query_params[k] = v
         at.run()
@@ -117,14 +202,34 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """pytest-playwright override: 1920×1080, zh-CN, dark colour-scheme preference
     (so the app shows its [theme.dark] cockpit variant; for the light one call
-    `page.emulate_media(color_scheme="light")` before `page.goto`)."""
+    `page.emulate_media(color_scheme="light")` before `page.goto`), signed in as `leader`
+    (a session cookie for 127.0.0.1; use `context_as(role)` for another role or none)."""
     return {
         **browser_context_args,
         "viewport": dict(browser_support.VIEWPORT),
         "locale": browser_support.LOCALE,
         "timezone_id": "Asia/Shanghai",
         "color_scheme": "dark",
+        "storage_state": {"cookies": [cookie_for("leader")], "origins": []},
     }
+
+
+@pytest.fixture
+def context_as(browser, browser_context_args):
+    """Factory: a new browser context signed in as `role` (a role or test user name; None = anonymous)."""
+    made = []
+
+    def make(role: str | None):
+        args = {k: v for k, v in browser_context_args.items() if k != "storage_state"}
+        ctx = browser.new_context(**args)
+        if role is not None:
+            ctx.add_cookies([cookie_for(role)])
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
 
 
 @pytest.fixture(scope="session")
@@ -133,7 +238,7 @@ def streamlit_server(warehouse_path):
     on a free loopback port for the whole session; yields the base URL
     "http://127.0.0.1:<port>". Server output: test-output/streamlit-server-<port>.log."""
     server = browser_support.StreamlitServer(
-        "streamlit_app.py",
+        "app.py",
         env={"DASHBOARD_DB": str(warehouse_path)},
     )
     error = None

@@ -9,7 +9,9 @@ from streamlit_echarts import Map, st_echarts
 
 from dashboard import bigscreen as bs
 from dashboard.charts import screen
+from dashboard.auth import web
 from dashboard.db import WarehouseMissing, run_query
+from dashboard.scope import ScopeDenied
 
 log = logging.getLogger("dashboard.bigscreen")
 
@@ -66,6 +68,10 @@ def _draw(frame: dict) -> None:
 
 @st.fragment(run_every=cfg.tick)
 def screen_fragment() -> None:
+    try:
+        web.still_valid()          # a revoked token or ended session stops the screen within seconds
+    except ScopeDenied:
+        st.rerun(scope="app")      # the shell shows the login form
     try:
         all_items = _items()
         if "bs_started" not in st.session_state:      # ?start=C03: begin at that chain/park

@@ -189,7 +189,7 @@ with p_col:
                         key="ch_parks", on_select=drill.on_select("ch_parks", "park", "park"),
                         selection_mode="points", config=PLOT_CFG)
         st.caption("该链季末在营企业在各园区的分布(“未入园”为不在 13 个园区内的企业,各行合计等于该链企业数)。点击园区进入园区详情,产业链筛选保留。")
-with m_col:
+with m_col, ui.granted("会议统计(全链)"):
     st.subheader("会议召开情况")
     meet = run_query("chain/meetings", quarter_end=f.quarter_end, chain_id=f.chain_id)
     now = meet.filter(pl.col("quarter_end") == f.quarter_end)

@@ -5,7 +5,9 @@ import streamlit as st
 from dashboard import alerts_ui, drill, kpis, ui
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
+from dashboard.auth.web import deferred
 from dashboard.export import to_csv
+from dashboard.auth.web import deferred
 
 LIMIT = 500          # rows shown per list (the full list is a CSV download generated on click)
 KEYS = ["org_coverage_rate", "own_org_rate", "work_coverage_rate", "n_base",
@@ -144,7 +146,8 @@ else:
     if n_total > df.height:
         full_params = dict(scope, limit=n_total)
         st.download_button(f"下载全部 {n_total:,} 家(CSV)",
-                           lambda: to_csv(execute(qname, full_params).select(
+                           deferred(lambda: to_csv(execute(qname, full_params).select(
                                [pl.col(c).alias(h) for c, h in cols.items()])),
+                               file=f"{title}_{f.quarter}_{f.scope_label}_全部.csv", rows=n_total),
                            file_name=f"{title}_{f.quarter}_{f.scope_label}_全部.csv", mime="text/csv",
                            key=f"cv_{which}_all", icon=":material/download:", on_click="ignore")

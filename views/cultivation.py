@@ -9,7 +9,9 @@ from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
+from dashboard.auth.web import deferred
 from dashboard.export import to_csv
+from dashboard.auth.web import deferred
 
 LIMIT = 500          # rows shown per list (the full list is a CSV download generated on click)
 HONOR_KEYS = ["n_xjr", "n_dxgj", "n_lgsx", "n_gxjs", "n_sjzjtx", "n_cxx"]
@@ -177,7 +179,8 @@ else:
     if n_total > df.height:
         full_params = dict(params, limit=n_total)
         st.download_button(f"下载全部 {n_total:,} 条(CSV)",
-                           lambda: to_csv(execute(qname, full_params).select(
+                           deferred(lambda: to_csv(execute(qname, full_params).select(
                                [pl.col(c).alias(h) for c, h in cols.items()])),
+                               file=f"{title}_{f.quarter}_{f.scope_label}_全部.csv", rows=n_total),
                            file_name=f"{title}_{f.quarter}_{f.scope_label}_全部.csv", mime="text/csv",
                            key=f"cu_{which}_all", icon=":material/download:", on_click="ignore")

@@ -3,9 +3,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, ui
+from dashboard.auth import web
 from dashboard.dataio import limits
 from dashboard.dataio import publish as pub
 from dashboard.dataio import template as T
+
+web.require("data_admin")
 
 RES = "da_result"          # session key: the checked upload (ImportResult) waiting to be published
 MODES = {"auto": "自动判断", "update": "增量更新", "replace": "全量替换"}
@@ -52,7 +55,8 @@ def _export_bytes() -> bytes:
 
 
 if have_db:
-    c2.download_button("导出当前数据", _export_bytes, file_name="当前数据.xlsx", key="da_export",
+    c2.download_button("导出当前数据", web.deferred(_export_bytes, file="当前数据.xlsx"), file_name="当前数据.xlsx",
+                       key="da_export",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:", on_click="ignore", width="stretch",
                        help="按导入模板的格式导出当前版本的全部数据(约 10 秒);修改后可整本重新导入。")

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import drill, ui
 from dashboard.charts import appeals as ch
 from dashboard.db import WarehouseError, run_query
+from dashboard.scope import ScopeDenied
 
 
 def _date(col: str) -> pl.Expr:
@@ -35,18 +36,24 @@ def _on_search_select() -> None:
 eid = st.query_params.get("enterprise") or st.session_state.get("enterprise")
 eid = eid if eid and re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", str(eid)) else None   # a junk URL value → the search
 profile = None
+denied = False
 if eid:
     try:
         found = run_query("enterprise/profile", enterprise_id=str(eid))
         profile = found.row(0, named=True) if found.height else None
     except WarehouseError:
         profile = None  # ui.page explains
+    except ScopeDenied:
+        denied = True
+        _clear()
 
 f = ui.page("企业档案", crumbs=[profile["name"]] if profile else None)
 
 # ------------------------------------------------------------------ search state
 if profile is None:
-    if eid:
+    if denied:
+        st.error("无权查看该企业:该企业不在您的授权范围内。", icon=":material/lock:")
+    elif eid:
         st.warning(f"未找到企业编号 {eid},请重新检索。", icon=":material/search_off:")
     st.caption(f"在{f.scope_label}范围内按企业名称或统一社会信用代码检索(最多显示 50 家);不输入时列出本范围链主、核心企业。"
                "点击某行打开企业档案。")

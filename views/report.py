@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import ui
+from dashboard.auth import web
 from dashboard.report import content
 
 f = ui.page("汇报材料", crumbs=["汇报材料"])
@@ -18,14 +19,23 @@ st.caption("PPTX 为 16:9 版式,图表为 PowerPoint 原生图表(右键“编�
            + ("" if f.is_district else "按当前筛选只包含所选范围的内容。"))
 
 
+BY = web.exporter()                       # 导出人 · 时间, in the PPTX properties/footer and on every PDF page
+WM = web.watermark_text(web.who() or {})
+SCOPE = dict(quarter=f.quarter, chain=f.chain_id or "", park=f.park_id or "")
+
+
 def _pptx() -> bytes:
     from dashboard.report import pptx_deck
-    return pptx_deck.render(deck)
+    return pptx_deck.render(deck, exporter=BY)
 
 
 def _pdf() -> bytes:
     from dashboard.report import pdf
-    return pdf.render(deck)
+    return pdf.render(deck, watermark=WM, exporter=BY)
+
+
+_pptx = web.deferred(_pptx, "report", format="pptx", file=f"{deck.file_stem}.pptx", **SCOPE)
+_pdf = web.deferred(_pdf, "report", format="pdf", file=f"{deck.file_stem}.pdf", **SCOPE)
 
 
 c1, c2, _ = st.columns([1, 1, 3])

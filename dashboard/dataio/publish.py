@@ -597,9 +597,15 @@ def publish(res: ImportResult, keep: int = KEEP, timeout: float = PUBLISH_WAIT_S
     """Make the verified candidate the current version (atomic repoint), prune, log — under the import lock,
     and only if the data it was checked against is still current (else it is deleted and the caller told
     which version is live)."""
+    from ..auth import hooks                       # accounts: who may publish real data; audit
     store, plan = res.store, res.plan
     if res.candidate is None or not res.candidate.exists():
         raise PublishError("没有可发布的新版本(请重新校验)")
+    refusal = hooks.publish_refusal()
+    if refusal:
+        hooks.after_publish(res.version or "", [f.name for f in plan.files], "失败", reason=refusal)
+        discard(res)                                   # a refused candidate is removed at once
+        raise PublishError(refusal)
     t0 = time.perf_counter()
     with store.lock(timeout):
         store.recover()
@@ -629,6 +635,7 @@ def publish(res: ImportResult, keep: int = KEEP, timeout: float = PUBLISH_WAIT_S
         removed = store.prune(keep)
         res.timings["publish_s"] = time.perf_counter() - t0
         store.append_log(_log_entry("import", "已发布", res, removed=removed))
+    hooks.after_publish(res.version, [f.name for f in plan.files], mode=plan.mode, as_of=plan.as_of.isoformat())
     base = f"版本 {res.base_id}" if res.base_id else "导入前的原有数据"
     res.message = (f"已发布新版本 {res.version}(数据截至 {plan.as_of},在{base}基础上"
                    f"{'全量替换' if plan.mode == 'replace' else '增量更新'}),驾驶舱与大屏现在显示该版本")
@@ -647,7 +654,9 @@ def _log_entry(action: str, result: str, res: ImportResult | None = None, **extr
 
 
 def log_refusal(res: ImportResult, dry_run: bool = False) -> None:
+    from ..auth import hooks
     res.store.append_log(_log_entry("dry-run" if dry_run else "import", "校验未通过", res))
+    hooks.after_import_check(False, [f.name for f in res.plan.files], n_errors=res.plan.n_issues, dry_run=dry_run)
 
 
 def import_files(items, db: str | os.PathLike | None = None, mode: str = "auto", dry_run: bool = False,
@@ -697,6 +706,8 @@ def rollback(version: str, db: str | os.PathLike | None = None) -> VersionInfo:
         store._point_to(version)
         store.append_log({"at": dt.datetime.now().replace(microsecond=0).isoformat(), "action": "rollback",
                           "result": "已回滚", "version": version, "base": before, "files": [], "n_errors": 0})
+    from ..auth import hooks
+    hooks.after_rollback(version, before)
     return next(v for v in store.versions() if v.id == version)
 
 

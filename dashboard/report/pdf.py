@@ -93,8 +93,22 @@ def _chart(b: L.Chart) -> str:
     return f'<div class="b" data-name="{escape(b.name)}" style="{_pos(b.box)}">{svg_chart(b)}</div>'
 
 
-def html(deck: L.Deck) -> str:
-    """The print page: one <section> per slide, nothing fetched from anywhere."""
+def watermark_layer(text: str) -> str:
+    """The viewer's name and the date, faintly tiled over a whole page (text escaped; an inline SVG
+    data URI, so nothing is fetched)."""
+    from urllib.parse import quote
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="330" height="200">'
+           f'<text x="20" y="140" transform="rotate(-22 165 100)" font-size="16" '
+           f'font-family="{escape(L.FONT)}, Noto Sans CJK SC, sans-serif" fill="rgba(120,120,120,0.16)">'
+           f"{escape(text)}</text></svg>")
+    uri = "data:image/svg+xml;charset=utf-8," + quote(svg, safe="")
+    return (f'<div class="wm" data-watermark="{escape(text)}" style="position:absolute;inset:0;z-index:50;'
+            f'pointer-events:none;background-image:url(&quot;{uri}&quot;);background-repeat:repeat"></div>')
+
+
+def html(deck: L.Deck, watermark: str | None = None, exporter: str | None = None) -> str:
+    """The print page: one <section> per slide, nothing fetched from anywhere. `watermark`: text tiled
+    over every page; `exporter`: "导出人 · 时间" in the page's bottom margin."""
     pages = []
     for sl in deck.slides:
         parts = []
@@ -107,7 +121,12 @@ def html(deck: L.Deck) -> str:
                 parts.append(_table(b))
             elif isinstance(b, L.Chart):
                 parts.append(_chart(b))
-        pages.append(f'<section class="page" data-slide="{sl.page}"><div class="canvas">{"".join(parts)}</div></section>')
+        extra = watermark_layer(watermark) if watermark else ""
+        if exporter:
+            extra += (f'<div class="exp" style="position:absolute;left:8mm;bottom:2mm;font-size:7pt;color:#999">'
+                      f"导出人 · 时间:{escape(exporter)}</div>")
+        pages.append(f'<section class="page" data-slide="{sl.page}"><div class="canvas">{"".join(parts)}</div>'
+                     f"{extra}</section>")
     title = escape(f"{deck.title} · {deck.scope_label} · {deck.quarter}")
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{CSS}</style></head><body>{''.join(pages)}</body></html>")
@@ -130,13 +149,13 @@ def print_pdf(html_path: Path, out_path: Path, timeout: float = 120.0) -> None:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def render(deck: L.Deck) -> bytes:
+def render(deck: L.Deck, watermark: str | None = None, exporter: str | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as tmp:
         src, out = Path(tmp) / "deck.html", Path(tmp) / "deck.pdf"
-        src.write_text(html(deck), encoding="utf-8")
+        src.write_text(html(deck, watermark, exporter), encoding="utf-8")
         print_pdf(src, out)
         return out.read_bytes()
 
 
-def save(deck: L.Deck, path) -> None:
-    Path(path).write_bytes(render(deck))
+def save(deck: L.Deck, path, watermark: str | None = None, exporter: str | None = None) -> None:
+    Path(path).write_bytes(render(deck, watermark, exporter))

@@ -265,7 +265,21 @@ def _blank_layout(prs):
     return prs.slide_layouts[6]
 
 
-def build(deck: L.Deck) -> Presentation:
+def _exporter_footer(slide, text: str) -> None:
+    """"导出人 · 时间" in small grey type at the bottom edge of the slide."""
+    from pptx.dml.color import RGBColor
+    from pptx.util import Pt
+    box = slide.shapes.add_textbox(Inches(0.35), Inches(L.SLIDE_H - 0.24), Inches(5.5), Inches(0.22))
+    box.name = "exporter_footer"
+    tf = box.text_frame
+    tf.margin_top = tf.margin_bottom = 0
+    run = tf.paragraphs[0].add_run()
+    run.text = f"导出人 · 时间:{text}"
+    run.font.size = Pt(7)
+    run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+
+
+def build(deck: L.Deck, exporter: str | None = None) -> Presentation:
     prs = Presentation()
     prs.slide_width = Inches(L.SLIDE_W)
     prs.slide_height = Inches(L.SLIDE_H)
@@ -275,6 +289,9 @@ def build(deck: L.Deck) -> Presentation:
     core.subject = "季度汇报材料"
     core.author = "链长制·党建引领监测驾驶舱"
     core.language = "zh-CN"
+    if exporter:
+        core.last_modified_by = exporter.split(" · ")[0]
+        core.comments = f"导出人 · 时间:{exporter}"
     layout = _blank_layout(prs)
     for sl in deck.slides:
         slide = prs.slides.add_slide(layout)
@@ -290,15 +307,17 @@ def build(deck: L.Deck) -> Presentation:
             elif isinstance(blk, L.Chart):
                 add_chart(slide, blk)
         _notes(slide, sl.notes)
+        if exporter:
+            _exporter_footer(slide, exporter)
     return prs
 
 
-def render(deck: L.Deck) -> bytes:
+def render(deck: L.Deck, exporter: str | None = None) -> bytes:
     buf = io.BytesIO()
-    build(deck).save(buf)
+    build(deck, exporter).save(buf)
     return buf.getvalue()
 
 
-def save(deck: L.Deck, path) -> None:
-    build(deck).save(str(path))
+def save(deck: L.Deck, path, exporter: str | None = None) -> None:
+    build(deck, exporter).save(str(path))
 

@@ -1,10 +1,11 @@
 -- 各产业链当季主要指标、链主名单、1+N+X 企业数与最差目标状态(园区筛选时为链×园交叉);另含 chain_id = '-' 的“未归链”一行(不属任何链的企业、未登记产业链的诉求),用于与全区对账。One row per chain, plus the 未归链 row.
 -- params: quarter_end, park_id
+-- rows: chain_id
 WITH masters AS (
     SELECT ec.chain_id, string_agg(e.name, '、' ORDER BY e.enterprise_id) AS master_names
     FROM enterprise_chains ec
     JOIN enterprises e USING (enterprise_id)
-    WHERE ec.role = '链主'
+    WHERE ec.role = '链主' AND ($park_id = '*' OR e.park_id = $park_id)
     GROUP BY ec.chain_id
 ), roles AS (
     SELECT ec.chain_id,

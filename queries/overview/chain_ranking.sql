@@ -1,5 +1,6 @@
 -- 各产业链当季主要指标与环比、年度目标滞后/关注项数,用于产业链排名;另含一行 chain_id = '-'(未归链:诉求未登记产业链、企业不属任何链),用于与全区合计对账。One row per chain, plus the 未归链 row (园区筛选时为链×园交叉)。
 -- params: quarter_end, park_id
+-- rows: chain_id
 SELECT k.chain_id, coalesce(c.name, '未归链') AS chain_name, k.chain_id = '-' AS is_remainder,
        k.n_enterprises, k.n_sme, k.n_xjr, k.n_lgsx, k.n_base,
        k.org_coverage_rate, k.work_coverage_rate, k.n_secretaries, k.n_problems_solved,

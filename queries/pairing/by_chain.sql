@@ -1,5 +1,6 @@
 -- 季末在结对的红联共建按产业链:结对数、结对单位数、本季活动次数。One row per chain with an active pairing at Q.
 -- params: quarter_end, chain_id, park_id
+-- rows: chain_id
 WITH q AS (
     SELECT CAST($quarter_end AS DATE) AS qe, CAST(date_trunc('quarter', CAST($quarter_end AS DATE)) AS DATE) AS qs
 ), p AS (

@@ -1,5 +1,6 @@
 -- 一个园区内各产业链的企业数与主要指标。One row per chain with enterprises in the park.
 -- params: quarter_end, park_id
+-- rows: chain_id
 SELECT c.chain_id, c.name AS chain_name, k.n_enterprises, k.n_xjr,
        k.org_coverage_rate, k.work_coverage_rate, k.n_appeals_overdue
 FROM mart_kpi k

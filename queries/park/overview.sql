@@ -1,5 +1,6 @@
 -- 各园区当季主要指标、园长制与特色机制、坐标与最差目标状态(产业链筛选时为链×园交叉);另含 park_id = '-' 的“未入园”一行(不在任何园区的企业、未登记园区的诉求),用于与全区对账。One row per park, plus the 未入园 row.
 -- params: quarter_end, chain_id
+-- rows: park_id
 WITH status AS (
     SELECT park_id,
            count(*) AS n_targets,

@@ -1,5 +1,6 @@
 -- 各产业链当季主要指标与上季覆盖率(园区筛选时为链×园交叉),用于汇报材料的产业链分布与“两个覆盖”。One row per chain.
 -- params: quarter_end, park_id
+-- rows: chain_id
 SELECT c.chain_id, c.name AS chain_name, c.coverage_mode,
        k.n_enterprises, k.n_sme, k.n_xjr, k.n_lgsx, k.n_base,
        k.org_coverage_rate, k.work_coverage_rate, k.appeal_resolved_rate,

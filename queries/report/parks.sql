@@ -1,5 +1,6 @@
 -- 各园区当季主要指标与上季覆盖率(产业链筛选时为链×园交叉),用于汇报材料的园区概况与“两个覆盖”。One row per park.
 -- params: quarter_end, chain_id
+-- rows: park_id
 SELECT p.park_id, p.name AS park_name, p.has_park_chief, p.mechanism,
        k.n_enterprises, k.n_sme, k.n_xjr, k.n_lgsx, k.n_base,
        k.org_coverage_rate, k.work_coverage_rate, k.appeal_resolved_rate,

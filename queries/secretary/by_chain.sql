@@ -1,5 +1,6 @@
 -- 各产业链季末在岗第一书记(按派驻企业所属产业链,一企可属多链;园区筛选时为链×园交叉):人数、派出单位数、服务企业数、本季成效与解决问题数。One row per chain.
 -- params: quarter_end, park_id
+-- rows: chain_id
 WITH s AS (
     SELECT s.secretary_id, s.source_unit_id, s.enterprise_id, ec.chain_id
     FROM secretaries s
