@@ -7,7 +7,6 @@ from dashboard.charts import topics
 from dashboard.db import execute, run_query
 from dashboard.auth.web import deferred
 from dashboard.export import to_csv
-from dashboard.auth.web import deferred
 
 LIMIT = 500          # rows shown per list (the full list is a CSV download generated on click)
 KEYS = ["org_coverage_rate", "own_org_rate", "work_coverage_rate", "n_base",

@@ -11,7 +11,6 @@ from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
 from dashboard.auth.web import deferred
 from dashboard.export import to_csv
-from dashboard.auth.web import deferred
 
 LIMIT = 500          # rows shown per list (the full list is a CSV download generated on click)
 HONOR_KEYS = ["n_xjr", "n_dxgj", "n_lgsx", "n_gxjs", "n_sjzjtx", "n_cxx"]
