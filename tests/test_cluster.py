@@ -110,8 +110,13 @@ def _open_page(url: str, page: str = "") -> tuple[bool, str | None, str | None]:
     return _in_thread(lambda: asyncio.run(go()))
 
 
+# The replicas are what these tests are about: the sessions sign in as leaders (every data page and 大屏);
+# the role mix is test_load_bench's.
+LEADERS = ("leader",)
+
+
 def _data_pages() -> list[str]:
-    """What the bench's leader, chain and park accounts open between them: the data pages and 大屏."""
+    """What the bench's leader accounts open: the data pages and 大屏."""
     from dashboard.auth import roles
     from tools.bench.load import default_pages
     return [p for p in default_pages() if (p or "overview") in roles.DATA_PAGES | {"bigscreen"}]
@@ -249,7 +254,7 @@ def test_sessions_through_nginx_publish_during_load(cluster, shared_warehouse, w
     routes = _route_cookies(cluster)                      # one cookie per replica: both get sessions
     log_start = len(_access_log(cluster))
     runs = []
-    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0,
+    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0, roles=LEADERS,
                                cookies=[{"dashboard_route": v} for v in routes.values()],
                                on_run=runs.append))
     result: dict = {}
@@ -302,7 +307,7 @@ def test_a_dead_replica_costs_a_reconnect(cluster):
     victim, survivor = cluster.members
     log_start = len(_access_log(cluster))
     runs = []
-    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0,
+    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0, roles=LEADERS,
                                cookies=[{"dashboard_route": routes[victim.port]},
                                         {"dashboard_route": routes[survivor.port]}],
                                on_run=runs.append))

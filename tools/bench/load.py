@@ -988,7 +988,9 @@ def main_from_args(args) -> int:
             return 1
         pids = [server.pid]
     settings = Settings(url=url.rstrip("/"), sessions=args.sessions, think_s=args.think, duration_s=args.duration,
-                        pids=pids, idle_sessions=args.idle_sessions, seed=args.seed)
+                        pids=pids, idle_sessions=args.idle_sessions, seed=args.seed,
+                        roles=tuple(r.strip() for r in (getattr(args, "roles", None) or ",".join(BENCH_ROLES)).split(",")
+                                    if r.strip()))
     try:
         res = run(settings)
     finally:
