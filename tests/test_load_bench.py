@@ -34,6 +34,20 @@ def test_load_bench_three_sessions(warehouse_path, raw, tmp_path):
     assert [a["role"] for a in res["accounts"]] == ["leader", "chain", "park"]
     assert len({a["name"] for a in res["accounts"]}) == 3
     assert res["logins"] == 3 and res["login_errors"] == 0
+    # … read back from the store the server used (this test session's): each account has a session whose
+    # cookie was handed over (token set), a login audit record, and was disabled after the benchmark.
+    import sqlalchemy as sa
+
+    from dashboard.auth import store
+    with store.engine().connect() as c:
+        for acc in res["accounts"]:
+            uid, disabled = c.execute(sa.select(store.users.c.id, store.users.c.disabled)
+                                      .where(store.users.c.name == acc["name"])).one()
+            assert disabled
+            assert c.execute(sa.select(sa.func.count()).select_from(store.sessions).where(
+                (store.sessions.c.user_id == uid) & store.sessions.c.token_hash.is_not(None))).scalar() >= 1
+            assert c.execute(sa.select(sa.func.count()).select_from(store.audit_log).where(
+                (store.audit_log.c.user == acc["name"]) & (store.audit_log.c.action == "login"))).scalar() >= 1
     from dashboard.auth import roles
     # Every page those roles may open was run and finished (asked for, run by the server) — and no other.
     may = {p for p in default_pages() if any(roles.may_open(r, p or "overview") for r in ("leader", "chain", "park"))}
