@@ -195,11 +195,24 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
     download_buttons(shown, filename, key, column_config=cfg)
 
 
-def reconcile_text(df, metric: str, total, *, who: str = "产业链", remainder: str = "未归链") -> str:
-    """How a per-chain (per-park) breakdown adds up to the district figure, from the breakdown's own
-    remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or, when an enterprise
-    sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'."""
+def total_row(quarter_end: str, chain_key: str = "*", park_key: str = "*") -> dict | None:
+    """The KPI row of a total (the district, a chain over all parks, a park over all chains) if the
+    session's grant may see it, else None: a chain or park role is not shown district totals."""
+    from . import scope
+    if not scope.current_grant().allows(chain_key, park_key):
+        return None
+    return run_query("shared/kpi_trend", quarter_end=quarter_end, chain_id=chain_key, park_id=park_key).row(-1, named=True)
+
+
+def reconcile_text(df, metric: str, total_row: dict | None, *, who: str = "产业链", remainder: str = "未归链") -> str:
+    """How a per-chain (per-park) breakdown adds up to the total (`total_row`, from `total_row()`), from
+    the breakdown's own remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or,
+    when an enterprise sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'. Empty when
+    the total is not the session's to see."""
     import polars as pl
+    if total_row is None:
+        return ""
+    total = total_row.get(metric)
     k = BY_KEY[metric]
     rem = df.filter(pl.col("is_remainder"))
     r = rem[metric][0] if rem.height else None

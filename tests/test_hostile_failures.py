@@ -3,6 +3,7 @@ failures, a warehouse that is not a DuckDB file on every page, bad URL values on
 screen's interval/start/rotate), and --db before or after every subcommand."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -117,8 +118,20 @@ def test_db_before_or_after_every_subcommand(tmp_path):
     """Every subcommand accepts --db before and after its name (and after wins when both are given)."""
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "cmd")
-    required = {"kpis": ["--quarter", "2026Q3"], "report": ["--quarter", "2026Q3"], "alerts": ["--quarter", "2026Q3"], "template": ["--out", "t.xlsx"],
-                "export": ["--out", "e.xlsx"], "import": ["f.csv"], "rollback": ["v20260101-000000"]}
+    # the arguments a subcommand requires, from its parser (nested commands: their `list`)
+    values = {"quarter": "2026Q3", "out": "x.xlsx", "files": "f.csv", "version": "v20260101-000000"}
+
+    def required_args(sp) -> list[str]:
+        out = []
+        for a in sp._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                out += ["list", *required_args(a.choices["list"])]
+            elif a.required and a.option_strings:
+                out += [a.option_strings[0], values[a.dest]]
+            elif not a.option_strings and a.nargs not in ("?", "*"):
+                out.append(values[a.dest])
+        return out
+    required = {name: required_args(sp) for name, sp in sub.choices.items()}
     assert set(sub.choices) >= {"build-demo", "kpis", "bench", "report", "template", "export", "import",
                                 "versions", "rollback"}
     for name in sub.choices:

@@ -91,10 +91,10 @@ if not f.chain_id:
             "目标状态": st.column_config.TextColumn(width=80, help="该链各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"产业链对比_{f.quarter}", "ch_table_dl")
-    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
+    district = ui.total_row(f.quarter_end, "*", f.park_key)
     st.caption("末行“未归链”为不属任何产业链的企业、未登记产业链的诉求。"
-               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"])
-               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"]).replace("对账:", ""))
+               + ui.reconcile_text(everything, "n_enterprises", district)
+               + ui.reconcile_text(everything, "n_appeals_overdue", district).replace("对账:", ""))
     if f.park_id:
         st.caption("园区筛选下为“链 × 园”交叉口径;年度目标按链、按园分别设定,交叉范围不设目标。")
 
