@@ -205,23 +205,26 @@ def test_bigscreen_config_falls_back_to_defaults():
 
 
 @pytest.mark.browser
-def test_real_server_corrupt_warehouse_and_junk_urls(corrupt, warehouse_path, page, offsite_requests):
+def test_real_server_corrupt_warehouse_and_junk_urls(corrupt, warehouse_path, page, context_as, offsite_requests):
     """Chromium, the real server, the viewer's error details as configured ("type"): a non-DuckDB warehouse
-    gives the Chinese sentence on every page (no "IOException … redacted" box); with a good warehouse the big
-    screen opened with ?interval=1e309 draws, without an error box."""
-    bad = StreamlitServer("streamlit_app.py", env={"DASHBOARD_DB": str(corrupt)})
+    gives the Chinese sentence on every page, to the role that may open it (no "IOException … redacted"
+    box); with a good warehouse the big screen opened with ?interval=1e309 draws, without an error box."""
+    from conftest import role_for_page
+    bad = StreamlitServer("app.py", env={"DASHBOARD_DB": str(corrupt)})
     base = bad.start(timeout=90)
     try:
-        for _, _, title, _, url in nav.existing():
-            page.goto(f"{base}/{url}")               # (no filters in the sidebar: the warehouse cannot be read)
-            wait_for_app(page)
+        for _, file, title, _, url in nav.existing():
+            p = context_as(role_for_page(file)).new_page()
+            p.goto(f"{base}/{url}")                  # (no filters in the sidebar: the warehouse cannot be read)
+            wait_for_app(p)
             if url == "bigscreen":
-                page.get_by_text("数据更新中").first.wait_for(timeout=30_000)
+                p.get_by_text("数据更新中").first.wait_for(timeout=30_000)
             else:
-                page.get_by_text("数据仓库文件无法读取").first.wait_for(timeout=30_000)
-            assert not app_exceptions(page), (url, app_exceptions(page))
-            body = page.locator("body").inner_text()
+                p.get_by_text("数据仓库文件无法读取").first.wait_for(timeout=30_000)
+            assert not app_exceptions(p), (url, app_exceptions(p))
+            body = p.locator("body").inner_text()
             assert "IOException" not in body and "redacted" not in body, url
+            p.close()
     finally:
         bad.stop()
     good = StreamlitServer("streamlit_app.py", env={"DASHBOARD_DB": warehouse_path})

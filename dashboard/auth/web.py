@@ -327,12 +327,14 @@ def require(role: str, stamp: bool = False) -> None:
     if not stamp:
         return
     from .. import ui
-    from ..db import WarehouseMissing
+    from ..db import WarehouseError, WarehouseMissing
     try:
         st.markdown(f"<div style='font-size:0.85rem;opacity:0.8;text-align:right'>{html.escape(ui.stamp_text())}</div>",
                     unsafe_allow_html=True)
     except WarehouseMissing:
         pass
+    except WarehouseError as e:      # unreadable: say so once; accounts and audit work without the warehouse
+        st.error(str(e), icon=":material/database:")
 
 
 def denied_page(url_path: str):
