@@ -2,15 +2,15 @@
 
 The rule, in terms a reviewer can check by reading one call:
 
-1. **Raw HTML sinks** — ``st.html(x)`` / ``<container>.html(x)`` and any call with
-   ``unsafe_allow_html=True`` — receive only *safe expressions*:
+1. **Raw HTML sinks** — ``st.html(x)`` / ``<container>.html(x)`` — receive only *safe expressions*:
    - a string constant (or a constant-only f-string / concatenation), or a module constant (an
      ALL_CAPS name or attribute, e.g. ``bs.CSS``, built at import time from code, never from data);
    - a call to a ``dashboard.safe`` helper (``safe.html(TEMPLATE, …)``, ``safe.join``, ``safe.text``):
      these escape every argument with MarkupSafe, and ``safe.html``'s template must itself be a constant;
    - a call to a function of the code base whose return annotation is ``Markup`` — and every
      ``return`` of such a function is again a safe expression (checked here, recursively by name).
-   An f-string that interpolates anything else into HTML fails.
+   An f-string that interpolates anything else into HTML fails. A call with ``unsafe_allow_html=True``
+   gets a constant only (Markdown still runs over escaped HTML, so escaped text must go to ``st.html``).
 2. **Markdown sinks** — ``st.markdown`` (without ``unsafe_allow_html``), ``st.caption``, ``st.title``,
    ``st.header``, ``st.subheader``, ``st.info/success/warning/error/toast``, ``st.write``, the label of
    a button, download button, expander, tab, metric, and every ``help=`` — Streamlit renders these as
@@ -142,6 +142,10 @@ def _interpolated(node: ast.AST):
         yield node
 
 
+def _has_call(node: ast.AST) -> bool:
+    return any(isinstance(n, (ast.Call, ast.FormattedValue)) for n in ast.walk(node))
+
+
 def violations(sources: dict[Path, str] | None = None) -> list[str]:
     if sources is None:
         sources = {p: p.read_text(encoding="utf-8") for p in FILES}
@@ -170,7 +174,11 @@ def violations(sources: dict[Path, str] | None = None) -> list[str]:
             unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
                          for k in n.keywords)
             arg0 = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg in ("body", "label")), None)
-            if (name == "html" and recv not in ("safe", "e", "html", None)) or unsafe:
+            if unsafe:                  # Markdown still runs over escaped HTML: constants only
+                if arg0 is not None and not (idx.safe_html(arg0) and not _has_call(arg0)):
+                    out.append(f"{where(p, n)}: {recv}.{name}(unsafe_allow_html=True) gets more than a constant")
+                continue
+            if name == "html" and recv not in ("safe", "e", "html", None):
                 if arg0 is not None and not idx.safe_html(arg0):
                     out.append(f"{where(p, n)}: {recv}.{name}() gets HTML that is not a constant or a safe.* result")
                 continue
@@ -201,6 +209,8 @@ def test_imported_text_reaches_markup_only_through_the_escape_helpers():
     ("st.html(safe.html('<b>{}</b>', r['name']))", True),
     ("st.html(f\"<b>{r['name']}</b>\")", False),
     ("st.markdown(f'<b>{x}</b>', unsafe_allow_html=True)", False),
+    ("st.markdown(safe.html('<b>{}</b>', x), unsafe_allow_html=True)", False),
+    ("st.markdown('<style>b{color:red}</style>', unsafe_allow_html=True)", True),
     ("st.markdown(f\"**{r['name']}**\")", False),
     ("st.caption(f'{f.scope_label} · {n:,} 家')", False),
     ("st.caption(f'{f.quarter} · {n:,} 家')", True),
