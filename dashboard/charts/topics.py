@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme, vocab
+from .. import safe, theme, vocab
 from .base import _layout
 
 # 梯度培育: the ladder (bottom → top) and the honours held alongside it
@@ -96,7 +96,7 @@ def rate_bars(df: pl.DataFrame, id_col: str, name_col: str, *, selected: str | N
     """组织覆盖率 / 单独组建率 / 工作覆盖率 per chain or park as grouped horizontal bars (best work coverage at
     the top); `customdata` = id so a click drills down."""
     d = df.sort("work_coverage_rate", descending=False, nulls_last=False)
-    names = [("● " if i == selected else "") + n for i, n in zip(d[id_col].to_list(), d[name_col].to_list())]
+    names = [safe.plotly_text(("● " if i == selected else "") + n) for i, n in zip(d[id_col].to_list(), d[name_col].to_list())]
     fig = go.Figure()
     for m, label in RATE_METRICS.items():
         vals = [None if v is None else v * 100 for v in d[m].to_list()]
