@@ -37,8 +37,9 @@ if not f.chain_id:
         ui.empty()
         st.stop()
     scope = f"{f.park_name} 园区内" if f.park_id else "全区"
-    st.caption(f"{f.quarter} · {scope} 13 条重点产业链并列对比。链上企业按企业所属产业链计(一企可属多链);"
-               "1+N+X = 链主 + 核心企业 + 配套企业(季末在营)。点击表格某行或右侧条形进入该链详情。")
+    st.html(safe.html("<div class='kpi-foot'>{} · {} 13 条重点产业链并列对比。链上企业按企业所属产业链计(一企可属多链);"
+                      "1+N+X = 链主 + 核心企业 + 配套企业(季末在营)。点击表格某行或右侧条形进入该链详情。</div>",
+                      f.quarter, scope))
     n_red = df.filter(pl.col("target_status") == "红").height
     n_yellow = df.filter(pl.col("target_status") == "黄").height
     c1, c2, c3, c4 = st.columns(4)

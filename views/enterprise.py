@@ -55,7 +55,7 @@ if profile is None:
     if denied:
         st.error("无权查看该企业:该企业不在您的授权范围内。", icon=":material/lock:")
     elif eid:
-        st.warning(f"未找到企业编号 {eid},请重新检索。", icon=":material/search_off:")
+        st.warning(f"未找到企业编号 {safe.label(eid)},请重新检索。", icon=":material/search_off:")   # eid: from the URL
     st.html(safe.html("<div class='kpi-foot'>在{}范围内按企业名称或统一社会信用代码检索(最多显示 50 家);"
                       "不输入时列出本范围链主、核心企业。点击某行打开企业档案。</div>", f.scope_label))
     term = st.text_input("企业名称或统一社会信用代码", key="ent_search_term", placeholder="输入关键字,如:科技、9144011…")
