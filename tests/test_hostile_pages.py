@@ -33,6 +33,8 @@ SCOPES = {"district": "", "chain": "chain=C02", "park": "park=P01"}
 DOM_PROBE = """
 () => {
   const bad = [];
+  const URL_ATTRS = new Set(['href', 'src', 'srcset', 'action', 'formaction', 'poster', 'data', 'background',
+                             'xlink:href', 'style', 'ping', 'cite', 'longdesc', 'manifest']);
   const visit = (root, where) => {
     for (const el of root.querySelectorAll('*')) {
       const tag = el.tagName.toLowerCase();
@@ -40,7 +42,9 @@ DOM_PROBE = """
         const v = a.value || '';
         if (a.name === 'srcdoc') bad.push(`${where} ${tag}[srcdoc]`);
         if (/^on/i.test(a.name) && /__pwned/.test(v)) bad.push(`${where} ${tag}[${a.name}]`);
-        if (/evil\\.example/.test(v)) bad.push(`${where} ${tag}[${a.name}=${v.slice(0, 60)}]`);
+        // attributes that fetch, navigate or style; text kept in data-*/title/aria attributes is just text
+        if (URL_ATTRS.has(a.name.toLowerCase()) && /evil\\.example/.test(v))
+          bad.push(`${where} ${tag}[${a.name}=${v.slice(0, 60)}]`);
         if ((tag === 'img' && a.name === 'src' && v === 'x')) bad.push(`${where} img[src=x]`);
       }
       if ((tag === 'script' || tag === 'style') && /__pwned|\\*\\{display:none\\}/.test(el.textContent))
@@ -186,3 +190,17 @@ def test_the_deck_shows_the_payload_as_text(hostile_decks, hostile_db):
                              check=True).stdout
         flat = "".join(pdf.split())
         assert "".join(chain.split()) in flat, chain
+
+
+@pytest.mark.browser
+def test_the_probe_sees_the_payload_when_it_is_markup(page):
+    """The DOM probe can fail: the same payloads written as markup are found, and the script runs."""
+    page.set_content("<div>" + "".join(p for p in PAYLOADS if p.startswith("<")) +
+                     '<a href="http://evil.example/">x</a></div>')
+    page.wait_for_function("() => window.__pwned !== undefined", timeout=10_000)
+    bad, pwned, _ = _probe(page)
+    assert pwned
+    found = " ".join(bad)
+    for what in ("iframe[srcdoc]", "[onerror]", "input[type=password]", "<style>", "a[href=http://evil.example/]",
+                 "form[action="):
+        assert what in found, (what, bad)
