@@ -83,6 +83,17 @@ def cookie_for(role_or_user: str = "leader", base_url: str = "http://127.0.0.1")
             "path": "/", "httpOnly": True, "sameSite": "Strict"}
 
 
+def shown_text(at) -> str:
+    """What a reader sees of an AppTest run's Markdown and HTML elements, as plain text (tags dropped,
+    entities decoded), one element per line: warehouse text is shown through st.html (issue 10)."""
+    import html
+    import re
+    parts = [m.value for m in at.markdown]
+    parts += [html.unescape(re.sub(r"<br\s*/?>", "\n", re.sub(r"<(?!br)[^>]+>", "", h.proto.body)))
+              for h in at.get("html") if not h.proto.body.lstrip().startswith("<style")]
+    return "\n".join(parts)
+
+
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory) -> str:
     from dashboard.warehouse import build_demo

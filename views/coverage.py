@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, drill, kpis, ui
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
@@ -21,9 +22,10 @@ n_base = next(h.value for h in heads if h.kpi.key == "n_base") or 0
 
 # ------------------------------------------------------------------ 口径
 with st.container(border=True):
+    st.html(safe.html(
+        "<b>统计口径</b> · 党建统计基数 = 季末在营(成立日期 ≤ 季末,且未注销或注销日期 > 季末)且从业人员 ≥ 10 人的企业,"
+        "{} {} 共 <b>{:,} 家</b>。", f.scope_label, f.quarter, int(n_base)))
     st.markdown(
-        f"**统计口径** · 党建统计基数 = 季末在营(成立日期 ≤ 季末,且未注销或注销日期 > 季末)且从业人员 ≥ 10 人的企业,"
-        f"{f.scope_label} {f.quarter} 共 **{int(n_base):,} 家**。\n\n"
         "- **组织覆盖率** = 基数中已建党组织(单独组建或联合组建)的企业 ÷ 基数;**单独组建率** = 单独组建党组织的企业 ÷ 基数。\n"
         "- **工作覆盖率** = 基数中已建党组织、或有党建指导员/联络员、或有在岗第一书记的企业 ÷ 基数;"
         "工会、共青团组织单独列示,不计入工作覆盖率。\n"

@@ -5,6 +5,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
@@ -39,7 +40,7 @@ with left:
         st.markdown("<div class='kpi-foot'>并行认定(不在阶梯内)</div>", unsafe_allow_html=True)
         st.plotly_chart(topics.parallel_honors(flow), key="cu_parallel", config=topics.CONFIG)
 with right:
-    st.markdown(f"**{f.scope_label} · {f.quarter} 认定存量与流量**")
+    st.html(safe.html("<b>{} · {} 认定存量与流量</b>", f.scope_label, f.quarter))
     view = flow.select(
         pl.col("honor").replace_strict(topics.HONOR_LABEL, default=pl.col("honor")).alias("认定类型"),
         pl.col("n_valid").alias("季末有效"),

@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, charts, drill, kpis, ui
 from dashboard.db import run_query
 
@@ -24,13 +25,13 @@ by_group: dict[str, list] = {}
 for h in heads:
     by_group.setdefault(h.kpi.group, []).append(h)
 rows = [["企业", "培育"], ["党建", "第一书记"], ["诉求", "共建"]]
-st.markdown(f"##### 核心指标 · {f.quarter} · {f.scope_label}")
+st.html(safe.html("<h5>核心指标 · {} · {}</h5>", f.quarter, f.scope_label))
 for pair in rows:
     groups = [g for g in pair if g in by_group]
     cols = st.columns([len(by_group[g]) for g in groups], gap="medium")
     for col, g in zip(cols, groups):
         with col:
-            st.markdown(f"<div class='al-muted'><b>{kpis.GROUPS[g]}</b></div>", unsafe_allow_html=True)
+            st.html(safe.html("<div class='al-muted'><b>{}</b></div>", kpis.GROUPS[g]))
             ui.kpi_grid(by_group[g], spark, per_row=len(by_group[g]))
 st.caption("带“年度目标”的指标卡,目标与数值同口径(年内累计指标对照年度目标);状态取自统一的年度目标判断,规则见各卡片 ⓘ 与“指标口径”页。")
 
