@@ -28,19 +28,21 @@ FONT_STACK = ", ".join(f'"{f}"' if f != "sans-serif" else f for f in L.PRINT_FON
 CSS = f"""
 @page {{ size: A4 landscape; margin: 0; }}
 * {{ box-sizing: border-box; font-synthesis: none; }}
-/* WenQuanYi Micro Hei has no bold face and Chromium prints a synthesised bold as Type 3 glyphs. Bold
-   is the regular glyph plus a copy offset by a hairline (per character, so pdftotext drops the copy
-   as a duplicate): the text stays in the embedded TrueType font. */
-.o {{ position: relative; }}
-.o::after {{ content: attr(data-c); position: absolute; left: 0.05em; top: 0; }}
+/* WenQuanYi Micro Hei has no bold face and Chromium prints a synthesised bold as Type 3 glyphs. Bold is
+   the regular glyph plus a copy a hairline to its right, both text in the embedded TrueType font: per
+   character, so pdftotext drops the copy as a duplicate; left/top auto put the copy at the character's
+   own place and baseline. */
+.o::before {{ content: attr(data-c); position: absolute; margin-left: 0.045em; }}
 html, body {{ margin: 0; padding: 0; background: #fff; }}
 body {{ font-family: {FONT_STACK}; color: {L.TEXT};
         -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 section.page {{ position: relative; width: {PAGE_W_MM}mm; height: {PAGE_H_MM - 0.5}mm; overflow: hidden;
                break-after: page; page-break-after: always; }}
 section.page:last-child {{ break-after: auto; page-break-after: auto; }}
-.canvas {{ position: absolute; left: {CANVAS_LEFT_MM:.2f}mm; top: {CANVAS_TOP_MM:.2f}mm;
-          width: {L.SLIDE_W}in; height: {L.SLIDE_H}in; transform: scale({SCALE}); transform-origin: 0 0;
+/* zoom, not transform: a transformed canvas lets positioned overflow widen the printed document, which
+   Chromium then shrinks to fit; zoom scales the canvas's own offsets too, hence the division */
+.canvas {{ position: absolute; left: {CANVAS_LEFT_MM / SCALE:.2f}mm; top: {CANVAS_TOP_MM / SCALE:.2f}mm;
+          width: {L.SLIDE_W}in; height: {L.SLIDE_H}in; zoom: {SCALE};
           outline: 0.6pt solid {L.RULE}; overflow: hidden; }}
 .b {{ position: absolute; overflow: hidden; }}
 .t {{ display: flex; flex-direction: column; padding: {L.TEXT_INSET_Y}in {L.TEXT_INSET_X}in; }}
