@@ -1,12 +1,15 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from . import filters as flt
 from . import targets
 from .db import WarehouseError, run_query
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
+from .paths import ROOT
 
 CSS = """
 <style>
@@ -127,6 +130,20 @@ def scope_kpis(f: flt.Filters, keys: list[str] | None = None, per_row: int = 5,
 
 def empty(msg: str = "无数据") -> None:
     st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon=":material/info:")
+
+
+UPLOADER_CSS = ROOT / "static" / "css" / "uploader.css"
+
+
+def file_uploader(label: str, types: list[str], **kw):
+    """st.file_uploader in Chinese: the dropzone says 拖放文件到此处 with the real size limit
+    (server.maxUploadSize, dashboard.dataio.limits) and the accepted types, and its button 选择文件."""
+    from .dataio.limits import max_upload_mb
+    hint = f"拖放文件到此处,或点击“选择文件”· 单个文件不超过 {max_upload_mb()} MB · 支持 " + \
+        "、".join(t.upper() for t in types)
+    st.html(UPLOADER_CSS)
+    st.html(f"<style>:root{{--lz-upload-hint:{json.dumps(hint, ensure_ascii=False)};}}</style>")
+    return st.file_uploader(label, type=types, **kw)
 
 
 def download_buttons(df, filename: str, key: str, sheet: str = "数据", *, formats: dict | None = None,
