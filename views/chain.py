@@ -113,7 +113,7 @@ if not f.chain_id:
                         key="ch_rank", on_select=drill.on_select("ch_rank", "chain", "chain"),
                         selection_mode="points", config=PLOT_CFG)
         st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b>"
-                    " · <b style='color:#4da3ff'>● 目标正常/未设</b>。点击某条产业链进入详情。</div>",
+                    " · <b class='s-none'>● 其他(正常或未设目标)</b>。点击某条产业链进入详情。</div>",
                     unsafe_allow_html=True)
     with right:
         st.subheader("三种覆盖模式")

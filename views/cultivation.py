@@ -165,7 +165,7 @@ which = which or "new"
 title, qname, cols = LISTS[which]
 params = dict(scope)
 if which == "holders":
-    hsel = st.selectbox("认定类型", ["*"] + list(topics.HONOR_LABEL), key="cu_holder_honor",
+    hsel = st.selectbox("认定类型", ["*"] + list(topics.HONOR_LABEL), key="cu_holder_honor", placeholder="请选择",
                         format_func=lambda h: "全部认定类型" if h == "*" else topics.HONOR_LABEL[h])
     params["honor"] = hsel
 df = run_query(qname, **params, limit=LIMIT)

@@ -57,7 +57,7 @@ with left:
                         key="ov_chain_rank", on_select=drill.on_select("ov_chain_rank", "chain", "chain"), selection_mode="points",
                         config={"displayModeBar": False})
         st.caption(ui.reconcile_text(ranking, metric, ui.total_row(f.quarter_end, "*", f.park_key)))
-        st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b> · <b style='color:#4da3ff'>● 目标正常</b>。点击某条产业链进入该链详情(筛选条件随之带入)。</div>", unsafe_allow_html=True)
+        st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b> · <b class='s-none'>● 其他(正常或未设目标)</b>。点击某条产业链进入该链详情(筛选条件随之带入)。</div>", unsafe_allow_html=True)
 with right:
     st.subheader("园区对比")
     parks = run_query("overview/park_comparison", quarter_end=f.quarter_end, chain_id=f.chain_key)

@@ -356,9 +356,12 @@ def hide_nav_links(url_paths: list[str]) -> None:
         st.html(safe.html("<style>{}{{display:none !important;}}</style>", sel))
 
 
-def go_to(target):
-    """A page that only switches to `target` (the login url path once signed in)."""
+def go_to(target, keep_query: bool = False):
+    """A page that only switches to `target` (the login url path once signed in; "/" → the start page,
+    with `keep_query` the filters of the URL kept)."""
     def page() -> None:
+        if keep_query:
+            st.switch_page(target, query_params=st.query_params.to_dict())
         st.switch_page(target)
     page.__name__ = "go_to_start"
     return page
