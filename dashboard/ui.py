@@ -6,6 +6,7 @@ import streamlit as st
 from . import filters as flt
 from . import targets
 from .db import WarehouseError, run_query
+from .paths import ROOT
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 
 CSS = """
@@ -23,6 +24,9 @@ span.crumbs, span.crumb-sep { font-size: 0.9rem; opacity: 0.85; }
 """
 
 
+RESPONSIVE_CSS = ROOT / "static" / "css" / "responsive.css"
+
+
 def meta() -> dict[str, str]:
     return {r["key"]: r["value"] for r in run_query("shared/meta").iter_rows(named=True)}
 
@@ -37,6 +41,7 @@ def stamp_text() -> str:
 def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     """Standard page top: filters, breadcrumbs (全区 › 链/园 › …), title and the data stamp."""
     st.markdown(CSS, unsafe_allow_html=True)
+    st.html(RESPONSIVE_CSS)              # phones: stacked layout, 44 px tap targets
     try:
         f = flt.current()
     except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence
