@@ -8,6 +8,7 @@ import streamlit as st
 from . import filters as flt
 from . import safe, targets
 from .db import WarehouseError, run_query
+from .paths import ROOT
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 from .paths import ROOT
 
@@ -29,6 +30,9 @@ button code, [data-testid="stExpander"] summary code, [data-testid="stTab"] code
 """
 
 
+RESPONSIVE_CSS = ROOT / "static" / "css" / "responsive.css"
+
+
 def meta() -> dict[str, str]:
     return {r["key"]: r["value"] for r in run_query("shared/meta").iter_rows(named=True)}
 
@@ -43,6 +47,7 @@ def stamp_text() -> str:
 def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     """Standard page top: filters, breadcrumbs (全区 › 链/园 › …), title and the data stamp."""
     st.markdown(CSS, unsafe_allow_html=True)
+    st.html(RESPONSIVE_CSS)              # phones: stacked layout, 44 px tap targets
     try:
         f = flt.current()
     except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence

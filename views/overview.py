@@ -2,20 +2,22 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import safe
-from dashboard import alerts_ui, charts, drill, kpis, ui
+from dashboard import alerts_ui, charts, drill, kpis, safe, ui
 from dashboard.db import run_query
 
 f = ui.page("总览")
 alerts_ui.css()
 
 # ------------------------------------------------------------------ 需关注事项 (the first screen)
-left, right = st.columns([2.15, 1], gap="large")
-with left:
-    title = "需关注事项" if f.is_district else f"需关注事项 · {f.scope_label}"
-    targets_df = alerts_ui.attention_panel(f, key="ov_al", height=470, title=title)
-with right:
-    alerts_ui.overdue_ages(f, key="ov_age")
+# The judgement comes first on every screen: on a phone the two columns stack (需关注事项, then the
+# overdue appeals) and the KPI cards follow two to a row (static/css/responsive.css).
+with st.container(key="ov_judgement"):
+    left, right = st.columns([2.15, 1], gap="large")
+    with left:
+        title = "需关注事项" if f.is_district else f"需关注事项 · {f.scope_label}"
+        targets_df = alerts_ui.attention_panel(f, key="ov_al", height=470, title=title)
+    with right:
+        alerts_ui.overdue_ages(f, key="ov_age")
 
 # ------------------------------------------------------------------ KPI cards, grouped by KPI group
 heads = kpis.headline(f.quarter_end, f.chain_id, f.park_id, keys=[k.key for k in kpis.OVERVIEW_KPIS])
@@ -25,15 +27,16 @@ by_group: dict[str, list] = {}
 for h in heads:
     by_group.setdefault(h.kpi.group, []).append(h)
 rows = [["企业", "培育"], ["党建", "第一书记"], ["诉求", "共建"]]
-st.html(safe.html("<h5>核心指标 · {} · {}</h5>", f.quarter, f.scope_label))
-for pair in rows:
-    groups = [g for g in pair if g in by_group]
-    cols = st.columns([len(by_group[g]) for g in groups], gap="medium")
-    for col, g in zip(cols, groups):
-        with col:
-            st.html(safe.html("<div class='al-muted'><b>{}</b></div>", kpis.GROUPS[g]))
-            ui.kpi_grid(by_group[g], spark, per_row=len(by_group[g]))
-st.caption("带“年度目标”的指标卡,目标与数值同口径(年内累计指标对照年度目标);状态取自统一的年度目标判断,规则见各卡片 ⓘ 与“指标口径”页。")
+with st.container(key="ov_kpis"):
+    st.html(safe.html("<h5>核心指标 · {} · {}</h5>", f.quarter, f.scope_label))
+    for pair in rows:
+        groups = [g for g in pair if g in by_group]
+        cols = st.columns([len(by_group[g]) for g in groups], gap="medium")
+        for col, g in zip(cols, groups):
+            with col:
+                st.html(safe.html("<div class='al-muted'><b>{}</b></div>", kpis.GROUPS[g]))
+                ui.kpi_grid(by_group[g], spark, per_row=len(by_group[g]))
+    st.caption("带“年度目标”的指标卡,目标与数值同口径(年内累计指标对照年度目标);状态取自统一的年度目标判断,规则见各卡片 ⓘ 与“指标口径”页。")
 
 # ------------------------------------------------------------------ ranking & parks
 RANK_METRICS = ["n_enterprises", "n_xjr", "org_coverage_rate", "work_coverage_rate", "appeal_resolved_rate",

@@ -97,7 +97,7 @@ def column_bar(df: pl.DataFrame, metrics: list[str], id_col: str, name_col: str,
                 x=[safe.plotly_text(v) for v in df[name_col].to_list()], y=vals, name=k.label, customdata=df[id_col].to_list(),
                 marker_color=theme.SERIES[i % len(theme.SERIES)],
                 hovertemplate="%{x}<br>" + k.label + ":%{y:,}" + k.unit + "<extra></extra>"))
-    _layout(fig, height, barmode="group", xaxis=dict(title=None, tickangle=-30),
+    _layout(fig, height, barmode="group", xaxis=dict(title=None, autotickangles=[0, 30, 60, 90]),
             yaxis=dict(title=None, rangemode="tozero"),
             yaxis2=rate_axis(overlaying="y", side="right", showgrid=False))
     return fig
