@@ -205,9 +205,14 @@ def build_parser() -> ChineseParser:
         mod.register(sub)
     # --db after the subcommand too, for every subcommand (also those registered by other modules): a
     # subparser option with default SUPPRESS leaves a --db given before the subcommand in place.
-    for sp in sub.choices.values():
-        if not any("--db" in a.option_strings for a in sp._actions):
-            sp.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+    def add_db(parsers) -> None:
+        for sp in parsers:
+            if not any("--db" in a.option_strings for a in sp._actions):
+                sp.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+            for a in sp._actions:                       # nested: `users list --db …`
+                if isinstance(a, argparse._SubParsersAction):
+                    add_db(a.choices.values())
+    add_db(sub.choices.values())
     return p
 
 
