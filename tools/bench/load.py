@@ -539,6 +539,9 @@ class BrowserSession:
                     self._inspect(el, et, errors)
                     if et == "markdown" and STAMP_MARK in el.markdown.body:
                         stamp = _stamp(el.markdown.body) or stamp
+                    elif et == "html" and STAMP_MARK in el.html.body:
+                        import html as _html
+                        stamp = _stamp(_html.unescape(el.html.body)) or stamp
                 else:
                     elem_bytes[dt_ or "?"] += size
             elif typ == "script_finished":
