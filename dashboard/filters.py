@@ -153,10 +153,10 @@ def sidebar() -> Filters:
                    icon=":material/lock:")
     with st.sidebar:
         st.markdown("#### 筛选")
-        st.selectbox("季度", quarters, key="quarter", help="季末时点口径;默认最新季度。")
-        st.selectbox("产业链", c_opts, key="chain",
+        st.selectbox("季度", quarters, key="quarter", placeholder="请选择季度", help="季末时点口径;默认最新季度。")
+        st.selectbox("产业链", c_opts, key="chain", placeholder="请选择产业链",
                      format_func=lambda x: x if x == ALL else f"{x} {chains[x]}")
-        st.selectbox("园区", p_opts, key="park",
+        st.selectbox("园区", p_opts, key="park", placeholder="请选择园区",
                      format_func=lambda x: x if x == ALL else f"{x} {parks[x]}")
     f = current()
     for key, value in (("quarter", f.quarter), ("chain", f.chain_id), ("park", f.park_id)):

@@ -93,10 +93,10 @@ if not f.chain_id:
             "目标状态": st.column_config.TextColumn(width=80, help="该链各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"产业链对比_{f.quarter}", "ch_table_dl")
-    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
+    district = ui.total_row(f.quarter_end, "*", f.park_key)
     st.caption("末行“未归链”为不属任何产业链的企业、未登记产业链的诉求。"
-               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"])
-               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"]).replace("对账:", ""))
+               + ui.reconcile_text(everything, "n_enterprises", district)
+               + ui.reconcile_text(everything, "n_appeals_overdue", district).replace("对账:", ""))
     if f.park_id:
         st.caption("园区筛选下为“链 × 园”交叉口径;年度目标按链、按园分别设定,交叉范围不设目标。")
 
@@ -113,7 +113,7 @@ if not f.chain_id:
                         key="ch_rank", on_select=drill.on_select("ch_rank", "chain", "chain"),
                         selection_mode="points", config=PLOT_CFG)
         st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b>"
-                    " · <b style='color:#4da3ff'>● 目标正常/未设</b>。点击某条产业链进入详情。</div>",
+                    " · <b class='s-none'>● 其他(正常或未设目标)</b>。点击某条产业链进入详情。</div>",
                     unsafe_allow_html=True)
     with right:
         st.subheader("三种覆盖模式")

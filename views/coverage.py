@@ -81,12 +81,9 @@ with st.expander("分链、分园区明细表"):
                                 + [pl.col(c).alias(h) for c, h in detail_cols.items()]),
                  hide_index=True, column_config=pct, key="cv_park_tbl")
     st.caption("末行“未归链”“未入园”为不属任何产业链、不在任何园区的基数企业。"
-               + ui.reconcile_text(by_chain, "n_base", run_query(
-                   "shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)["n_base"])
-               + ui.reconcile_text(
-                   by_park, "n_base", run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key,
-                                                park_id="*").row(-1, named=True)["n_base"],
-                   who="园区", remainder="未入园").replace("对账:", ""))
+               + ui.reconcile_text(by_chain, "n_base", ui.total_row(f.quarter_end, "*", f.park_key))
+               + ui.reconcile_text(by_park, "n_base", ui.total_row(f.quarter_end, f.chain_key, "*"),
+                                   who="园区", remainder="未入园").replace("对账:", ""))
 
 # ------------------------------------------------------------------ over time
 st.subheader("12 个季度趋势")

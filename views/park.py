@@ -127,10 +127,10 @@ def park_table() -> None:
             "目标状态": st.column_config.TextColumn(help="该园区各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"园区对比_{f.quarter}", "pk_table_dl")
-    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id="*").row(-1, named=True)
+    district = ui.total_row(f.quarter_end, f.chain_key, "*")
     st.caption("末行“未入园”为不在 13 个园区内的企业、未登记园区的诉求。"
-               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"], who="园区", remainder="未入园")
-               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"], who="园区",
+               + ui.reconcile_text(everything, "n_enterprises", district, who="园区", remainder="未入园")
+               + ui.reconcile_text(everything, "n_appeals_overdue", district, who="园区",
                                    remainder="未入园").replace("对账:", ""))
     if f.chain_id:
         st.html(safe.html("<div class='kpi-foot'>产业链筛选下为“{} × 园区”交叉口径;年度目标按园区设定,交叉范围不设目标。</div>",

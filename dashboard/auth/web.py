@@ -327,11 +327,13 @@ def require(role: str, stamp: bool = False) -> None:
     if not stamp:
         return
     from .. import ui
-    from ..db import WarehouseMissing
+    from ..db import WarehouseError, WarehouseMissing
     try:
         st.html(safe.html("<div style='font-size:0.85rem;opacity:0.8;text-align:right'>{}</div>", ui.stamp_text()))
     except WarehouseMissing:
         pass
+    except WarehouseError as e:      # unreadable: say so once; accounts and audit work without the warehouse
+        st.error(str(e), icon=":material/database:")
 
 
 def denied_page(url_path: str):
@@ -354,9 +356,12 @@ def hide_nav_links(url_paths: list[str]) -> None:
         st.html(safe.html("<style>{}{{display:none !important;}}</style>", sel))
 
 
-def go_to(target):
-    """A page that only switches to `target` (the login url path once signed in)."""
+def go_to(target, keep_query: bool = False):
+    """A page that only switches to `target` (the login url path once signed in; "/" → the start page,
+    with `keep_query` the filters of the URL kept)."""
     def page() -> None:
+        if keep_query:
+            st.switch_page(target, query_params=st.query_params.to_dict())
         st.switch_page(target)
     page.__name__ = "go_to_start"
     return page

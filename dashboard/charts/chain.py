@@ -62,14 +62,14 @@ def support_by_chain(df: pl.DataFrame, measure: str, *, selected: str | None = N
     return fig
 
 
-STATUS_WORD_COLORS = {"红": theme.RED, "黄": theme.GOLD, "绿": theme.GREEN, "超期": theme.RED, "滞后": theme.RED,
-                      "关注": theme.GOLD, "正常": theme.GREEN}
+STATUS_WORD_COLORS = {"滞后": theme.STATUS_COLOR["红"], "关注": theme.STATUS_COLOR["黄"],
+                      "正常": theme.STATUS_COLOR["绿"], "超期": theme.STATUS_COLOR["红"]}
 DONE_WORD_COLORS = {"已": theme.GREEN, "未": theme.GOLD}
 
 
 def status_styler(pdf, columns: list[str], colors: dict[str, str] | None = None):
     """A pandas Styler colouring cells of `columns` by the first word of `colors` they contain
-    (default: '● 红/黄/绿', '● 超期…')."""
+    (default: '● 滞后/关注/正常', '● 超期…', in the status colours of dashboard/theme.py)."""
     colors = colors or STATUS_WORD_COLORS
 
     def color(v):

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from .. import safe, theme, vocab
-from .base import _layout
+from .base import _layout, first_quarter_note, rate_axis
 
 # 梯度培育: the ladder (bottom → top) and the honours held alongside it
 LADDER = list(vocab.HONOR_LADDER)
@@ -107,7 +107,7 @@ def rate_bars(df: pl.DataFrame, id_col: str, name_col: str, *, selected: str | N
             textfont=dict(size=11),
             hovertemplate="%{y}<br>" + label + ":%{x:.1f}%<extra>点击查看该范围</extra>"))
     _layout(fig, height or max(320, 58 * d.height + 70), barmode="group", bargap=0.25,
-            xaxis=dict(title=None, ticksuffix="%", range=[0, 112], showgrid=True),
+            xaxis=rate_axis(showgrid=True) | dict(range=[0, 112]),   # room for the value labels
             yaxis=dict(title=None, automargin=True, tickfont=dict(size=13)), clickmode="event+select")
     return fig
 
@@ -127,7 +127,7 @@ def reach_bars(df: pl.DataFrame, *, height: int = 330) -> go.Figure:
         cliponaxis=False, hovertemplate="%{y}:%{x:,} 家<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=d["n_union_or_youth"].to_list(), y=ys, mode="markers", name="其中有工会或共青团组织",
-        marker=dict(symbol="line-ns-open", size=22, line=dict(width=3, color="#ffffff")),
+        marker=dict(symbol="line-ns-open", size=22, line=dict(width=3, color=theme.GREY)),
         hovertemplate="%{y}<br>其中有工会或共青团:%{x:,} 家<extra></extra>"))
     _layout(fig, height, xaxis=dict(title=None, range=[0, max(d["n"].to_list() + [1]) * 1.35], showgrid=True),
             yaxis=dict(title=None, automargin=True, tickfont=dict(size=13)))
@@ -202,9 +202,9 @@ def rate_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
                                  textposition="middle right", cliponaxis=False,
                                  hovertemplate=label + " %{x}:%{y:.1f}%<extra></extra>"))
     _layout(fig, height, xaxis=dict(title=None, type="category"),
-            yaxis=dict(title=None, ticksuffix="%", range=[0, 105]))
+            yaxis=rate_axis())
     fig.update_layout(margin=dict(l=8, r=56, t=36, b=8))
-    return fig
+    return first_quarter_note(fig, len(x))
 
 
 def members_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
@@ -224,4 +224,4 @@ def members_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
             yaxis=dict(title=None, rangemode="tozero", tickformat=",d"),
             yaxis2=dict(title=None, overlaying="y", side="right", showgrid=False, range=[0, new_max * 3],
                         showticklabels=False))
-    return fig
+    return first_quarter_note(fig, len(x))
