@@ -1,7 +1,6 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
-import json
 
 import streamlit as st
 
@@ -169,7 +168,7 @@ def file_uploader(label: str, types: list[str], **kw):
     hint = f"拖放文件到此处,或点击“选择文件”· 单个文件不超过 {max_upload_mb()} MB · 支持 " + \
         "、".join(t.upper() for t in types)
     st.html(UPLOADER_CSS)
-    st.html(f"<style>:root{{--lz-upload-hint:{json.dumps(hint, ensure_ascii=False)};}}</style>")
+    st.html(safe.html("<style>:root{{--lz-upload-hint:{};}}</style>", safe.script(hint)))
     return st.file_uploader(label, type=types, **kw)
 
 
