@@ -1,13 +1,11 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
-
 import streamlit as st
 
 from . import filters as flt
 from . import safe, targets
 from .db import WarehouseError, run_query
-from .paths import ROOT
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 from .paths import ROOT
 
