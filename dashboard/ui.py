@@ -72,9 +72,9 @@ def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
         for i, (label, target, params) in enumerate(levels):
             st.button(safe.label(label), key=f"crumb_{i}", type="tertiary", on_click=drill.request,
                       args=(target,), kwargs=params, help="返回上一级" if i else "返回全区")
-            st.html("<span class='crumb-sep'>›</span>")
+            st.html("<span class='crumb-sep'>›</span>", width="content")
         here = " › ".join(([last] if last else []) + tail)
-        st.html(safe.html("<span class='crumbs'>{}</span>", here))
+        st.html(safe.html("<span class='crumbs'>{}</span>", here), width="content")
 
 
 def crumb_trail(at) -> str:
