@@ -1,14 +1,11 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from . import filters as flt
 from . import safe, targets
 from .db import WarehouseError, run_query
-from .paths import ROOT
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 from .paths import ROOT
 
@@ -75,9 +72,9 @@ def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
         for i, (label, target, params) in enumerate(levels):
             st.button(safe.label(label), key=f"crumb_{i}", type="tertiary", on_click=drill.request,
                       args=(target,), kwargs=params, help="返回上一级" if i else "返回全区")
-            st.html("<span class='crumb-sep'>›</span>")
+            st.html("<span class='crumb-sep'>›</span>", width="content")
         here = " › ".join(([last] if last else []) + tail)
-        st.html(safe.html("<span class='crumbs'>{}</span>", here))
+        st.html(safe.html("<span class='crumbs'>{}</span>", here), width="content")
 
 
 def crumb_trail(at) -> str:
@@ -169,7 +166,7 @@ def file_uploader(label: str, types: list[str], **kw):
     hint = f"拖放文件到此处,或点击“选择文件”· 单个文件不超过 {max_upload_mb()} MB · 支持 " + \
         "、".join(t.upper() for t in types)
     st.html(UPLOADER_CSS)
-    st.html(f"<style>:root{{--lz-upload-hint:{json.dumps(hint, ensure_ascii=False)};}}</style>")
+    st.html(safe.html("<style>:root{{--lz-upload-hint:{};}}</style>", safe.script(hint)))
     return st.file_uploader(label, type=types, **kw)
 
 
