@@ -9,15 +9,20 @@ from streamlit_echarts import Map, st_echarts
 
 from dashboard import bigscreen as bs
 from dashboard.charts import screen
-from dashboard.auth import web
+from dashboard.auth import roles, web
 from dashboard.db import WarehouseMissing, run_query
 from dashboard.scope import ScopeDenied
 
 log = logging.getLogger("dashboard.bigscreen")
 
-TOP = st.components.v2.component("bigscreen_top", html=bs.TOP_HTML, js=bs.TOP_JS, isolate_styles=False)
+TOP = st.components.v2.component("bigscreen_top", html=bs.top_html(), js=bs.top_js(), isolate_styles=False)
+PHONE = st.components.v2.component("bigscreen_phone", html="<span hidden></span>", js=bs.phone_js(),
+                                   isolate_styles=False)
 
-st.html(bs.CSS)
+# on a phone: to the phone view (总览), before any data is read
+PHONE(key="bs_phone", data={"kiosk": (web.who() or {}).get("role") == roles.KIOSK, "min_width": bs.PHONE_MAX_PX,
+                           "keep": ["chain", "park"]})
+st.html(bs.css())
 cfg = bs.config(st.query_params)
 rot = bs.Rotation(st.session_state.setdefault(bs.STATE_KEY, {}))
 

@@ -1,0 +1,12 @@
+// 大屏 on a phone (viewport narrower than 768 px): go to the phone view, the default page (总览), keeping the
+// chain/park scope of the URL. Never for a kiosk-token session (a wall screen; the token opens only /bigscreen).
+export default function (component) {
+  const { data } = component;
+  if (!data || data.kiosk || window.innerWidth >= data.min_width) return;
+  const here = new URLSearchParams(window.location.search);
+  const keep = new URLSearchParams();
+  for (const k of data.keep) { if (here.get(k)) keep.set(k, here.get(k)); }
+  const base = window.location.pathname.replace(/bigscreen\/?$/, '');
+  const q = keep.toString();
+  window.location.replace(base + (q ? '?' + q : ''));
+}
