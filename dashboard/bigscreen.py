@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
 import time
 from dataclasses import dataclass
@@ -19,9 +18,9 @@ from functools import lru_cache
 import polars as pl
 
 from . import kpis, targets, theme
-from .charts import screen
+from .charts import geo, screen
 from .db import run_query
-from .paths import GEO_DIR, ROOT
+from .paths import ROOT
 
 MODES = {"chain": "产业链轮播", "park": "园区轮播"}
 DEFAULT_INTERVAL = 20
@@ -164,11 +163,9 @@ class Rotation:
 
 
 # ------------------------------------------------------------------------------------------- frame
-@lru_cache(maxsize=1)
 def map_geojson() -> dict:
-    """The district map, trimmed to the view and simplified, registered as `screen.MAP_NAME`."""
-    gj = json.loads((GEO_DIR / "guangzhou.geojson").read_text(encoding="utf-8"))
-    return screen.simplify_geojson(gj)
+    """The district map as every surface draws it (`charts.geo`), registered as `geo.MAP_NAME`."""
+    return geo.district_geojson()
 
 
 def meta() -> dict[str, str]:
@@ -269,6 +266,7 @@ def assemble(cfg: Config, item: Item, idx: int, all_items: list[Item]) -> dict:
         "trend_title": f"{item.name if item.kind != 'district' else '全区'} · 12 个季度趋势",
         "trend": screen.trend(tr),
         "map": screen.district_map(parks_df, MAP_METRIC, item.id if item.kind == "park" else None,
+                                   statuses=geo.statuses_for(targets.items(q_end), MAP_METRIC) if chain == "*" else None,
                                    scope_label=item.name if item.kind == "chain" else "全区"),
         "gauge": screen.gauge(gauge_head.value, gauge_head.target, stats),
         "warn": warn,

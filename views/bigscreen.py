@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_echarts import Map, st_echarts
 
 from dashboard import bigscreen as bs
-from dashboard.charts import screen
+from dashboard.charts import geo, screen
 from dashboard.auth import roles, web
 from dashboard.db import WarehouseMissing, run_query
 from dashboard.scope import ScopeDenied
@@ -57,7 +57,7 @@ def _draw(frame: dict) -> None:
     with mid:
         with st.container(key="bsp-map"):
             st.markdown(bs.panel_title("园区分布 · 党组织覆盖", "黄埔区 · 含生物岛(位于海珠区)"), unsafe_allow_html=True)
-            _chart("map", frame["map"], map=Map(screen.MAP_NAME, bs.map_geojson()))
+            _chart("map", frame["map"], map=Map(geo.MAP_NAME, bs.map_geojson()))
     with right:
         with st.container(key="bsp-gauge"):
             st.markdown(bs.panel_title("诉求办理 · 吐槽大会 / 联合调度"), unsafe_allow_html=True)
