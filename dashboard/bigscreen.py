@@ -219,9 +219,8 @@ def tile(h: kpis.Headline) -> dict:
 
 def _case(r: dict) -> dict:
     d = r["occurred_on"]
-    unit = f"({r['source_unit_name']})" if r.get("source_unit_name") else ""
     return {"date": d.strftime("%Y-%m-%d") if d else "", "kind": r["kind"], "title": r["title"],
-            "who": f"第一书记 {r['secretary_name']}{unit}", "where": r["enterprise_name"]}
+            "who": f"第一书记 {r['secretary_name']}", "where": r["enterprise_name"]}
 
 
 def assemble(cfg: Config, item: Item, idx: int, all_items: list[Item]) -> dict:
@@ -262,7 +261,7 @@ def assemble(cfg: Config, item: Item, idx: int, all_items: list[Item]) -> dict:
         "idx": idx, "n": len(all_items), "names": [i.name for i in all_items], "mode": mode,
         "tiles": tiles,
         "rank_title": rank_title,
-        "rank": screen.ranking(rank_df, "n_enterprises", rank_cur, side_metric=MAP_METRIC, side_label="覆盖"),
+        "rank": screen.ranking(rank_df, "n_enterprises", rank_cur),
         "trend_title": f"{item.name if item.kind != 'district' else '全区'} · 12 个季度趋势",
         "trend": screen.trend(tr),
         "map": screen.district_map(parks_df, MAP_METRIC, item.id if item.kind == "park" else None,
@@ -303,7 +302,7 @@ def panel_title(title: str, extra: str = "", extra_html: str = "") -> str:
     return f"<div class='bs-ptitle'><span class='bs-ptitle-t'>{esc(title)}</span>{ex}</div>"
 
 
-CASE_VH = 11.6                       # one ticker card (2 fit in the panel)
+CASE_VH = 10.8                       # one ticker card (2 fit in the panel)
 CASE_STEP_S = 6                      # the ticker moves up one card every CASE_STEP_S seconds (JS in TOP_JS)
 
 
@@ -314,9 +313,9 @@ def cases_html(cases: list[dict], note: str = "") -> str:
         return "<div class='bs-cases'><div class='bs-cases-empty'>暂无典型案例</div></div>"
     cards = "".join(
         f"<div class='bs-case'><div class='bs-case-h'><span class='bs-case-k'>{esc(c['kind'])}</span>"
-        f"<span class='bs-case-d'>{esc(c['date'])}</span></div>"
+        f"<span class='bs-case-p'>{esc(c['who'])}</span><span class='bs-case-d'>{esc(c['date'])}</span></div>"
         f"<div class='bs-case-t'>{esc(c['title'])}</div>"
-        f"<div class='bs-case-w'>{esc(c['who'])} · {esc(c['where'])}</div></div>" for c in cases)
+        f"<div class='bs-case-w'>{esc(c['where'])}</div></div>" for c in cases)
     n = len(cases)
     body = (f"<div class='bs-cases-roll' data-n='{n}' data-step-vh='{CASE_VH}'>{cards}{cards}</div>" if n > 2
             else f"<div class='bs-cases-still'>{cards}</div>")
@@ -324,7 +323,7 @@ def cases_html(cases: list[dict], note: str = "") -> str:
     return f"<div class='bs-cases'>{nt}<div class='bs-cases-win'>{body}</div></div>"
 
 
-WARN_ITEM_VH = 5.4                   # one 预警 ticker line (3 fit under the age row)
+WARN_ITEM_VH = 5.8                   # one 预警 ticker line (3 fit under the age row)
 
 
 def warn_title_extra(warn: dict) -> str:
@@ -414,4 +413,4 @@ def top_data(frame: dict, rot: Rotation, cfg: Config) -> dict:
     return d
 
 
-RANK_LEGEND_HTML = "<b class='bs-c-bad'>●</b> 有滞后目标 <b class='bs-c-warn'>●</b> 需关注"
+RANK_LEGEND_HTML = "<b class='bs-c-bad'>●</b> 滞后 <b class='bs-c-warn'>●</b> 关注"

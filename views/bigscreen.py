@@ -40,7 +40,10 @@ def _on_toggle() -> None:
 
 
 def _chart(name: str, options: dict, **kw) -> None:
-    st_echarts(options, theme=screen.THEME, height=bs.chart_height(name), key=f"bs-chart-{name}", **kw)
+    # client-side only (returns nothing): each chart's instance as window.__bsCharts[name], for the browser test
+    expose = "function () { (window.__bsCharts = window.__bsCharts || {})['%s'] = chart; }" % name
+    st_echarts(options, theme=screen.THEME, height=bs.chart_height(name), key=f"bs-chart-{name}",
+               events={"finished": expose}, **kw)
 
 
 def _draw(frame: dict) -> None:

@@ -37,6 +37,9 @@ RAMP_BAD = ["#7a8aa3", theme.ORANGE, theme.RED]
 RATE_BANDS = [(0.0, "#5b7aa6"), (0.4, "#3f7fc4"), (0.5, "#3a97e0"), (0.6, "#36b3f2"), (0.7, "#5fd0ff"),
               (0.8, "#9be4ff")]
 STATUS_WORD = {"绿": "正常", "黄": "关注", "红": "滞后"}
+# The neighbours named on the map: those ECharts labels well inside the view (番禺/花都/从化/增城 would put
+# their names on or past the chart's edge, cut; 荔湾/越秀 crowd each other).
+NAMED_NEIGHBOURS = ("白云区", "天河区", "海珠区")
 
 
 def _round(coords, nd: int = 4):
@@ -323,7 +326,8 @@ def map_options(df: pl.DataFrame, metric: str, *, selected: str | None = None, d
                          {"type": "text", "x": scale(font * 1.2), "y": scale(y),
                           "style": {"text": txt, "fill": ink["muted"], "fontSize": scale(font),
                                     "fontFamily": theme.FONT_STACK}}]
-        graphic.append({"type": "group", "left": scale(10), "bottom": scale(10), "children": children})
+        # top left, under the title: the corner of the view the district does not reach (no park label there)
+        graphic.append({"type": "group", "left": scale(10), "top": scale(round(font * 3.6 + 8)), "children": children})
     return {
         "backgroundColor": "transparent",
         "textStyle": {"fontFamily": theme.FONT_STACK},
@@ -341,9 +345,9 @@ def map_options(df: pl.DataFrame, metric: str, *, selected: str | None = None, d
             "aspectScale": round(math.cos(math.radians((y0 + y1) / 2)), 3),
             "layoutCenter": ["50%", "50%"], "layoutSize": "94%",
             "itemStyle": {"areaColor": ink["area"], "borderColor": ink["border"], "borderWidth": scale(1)},
-            "label": {"show": True, "color": ink["region_label"], "fontSize": scale(font)},
-            "labelLayout": {"hideOverlap": True},
-            "regions": [{"name": DISTRICT,
+            "label": {"show": False, "color": ink["region_label"], "fontSize": scale(font)},
+            "regions": [*({"name": n, "label": {"show": True}} for n in NAMED_NEIGHBOURS),
+                        {"name": DISTRICT,
                          "itemStyle": {"areaColor": ink["hp_area"], "borderColor": ink["hp_border"],
                                        "borderWidth": scale(2.5), "shadowColor": ink["hp_border"],
                                        "shadowBlur": scale(14 if dark else 4)},

@@ -10,6 +10,7 @@ streamlit-echarts (and pyecharts' JsCode) use, so the options also work with `st
 """
 from __future__ import annotations
 
+import json
 import math
 
 import polars as pl
@@ -124,73 +125,93 @@ def ranking(df: pl.DataFrame, metric: str = "n_enterprises", current_id: str | N
                               "borderRadius": [0, px(3), px(3), 0],
                               "shadowBlur": px(14) if cur else 0, "shadowColor": GOLD if cur else "transparent"}}
         data.append(item)
-    # room on the right for the longest value label (design px of a ~458 px wide chart)
+    # room on the right for the longest value label (design px of a ~480 px wide chart, bold 18 px digits)
     longest = max([len(fmt(metric, r.get(metric))) for r in rows] + [1])
-    side_w = (34 + 7.5 * max([len(fmt(side_metric, r.get(side_metric))) for r in rows] + [1])) if side_metric else 0
-    right = min(40.0, (14 + 9.5 * longest + side_w) / 458 * 100)
-    rich_badge = {"width": px(20), "height": px(20), "align": "center", "borderRadius": px(3),
-                  "fontSize": px(13), "fontWeight": "bold", "color": "#06122b"}
+    side_w = (40 + 10.5 * max([len(fmt(side_metric, r.get(side_metric))) for r in rows] + [1])) if side_metric else 0
+    right = min(45.0, (16 + 11 * longest + side_w) / 480 * 100)
+    rich_badge = {"width": px(24), "height": px(24), "lineHeight": px(24), "align": "center", "borderRadius": px(3),
+                  "fontSize": px(FONT), "fontWeight": "bold", "color": "#06122b"}
     return _base(
-        grid={"left": "1%", "right": f"{right:.1f}%", "top": "2%", "bottom": "1%",
+        grid={"left": "1%", "right": f"{right:.1f}%", "top": "1%", "bottom": "1%",
               "containLabel": True},
         xAxis={"type": "value", "show": False, "max": (vmax * (100 if k.is_rate else 1)) * 1.02},
         yAxis={"type": "category", "inverse": True, "data": names,
                "axisLine": {"show": False}, "axisTick": {"show": False},
-               "axisLabel": {"color": TEXT, "fontSize": px(15), "margin": px(10), "rich": {
+               "axisLabel": {"color": TEXT, "fontSize": px(FONT), "margin": px(10), "rich": {
                    "b1": {**rich_badge, "backgroundColor": GOLD},
                    "b2": {**rich_badge, "backgroundColor": theme.ORANGE},
                    "b3": {**rich_badge, "backgroundColor": ACCENT},
                    "bn": {**rich_badge, "backgroundColor": "rgba(57,197,255,0.18)", "color": MUTED},
-                   "nm": {"color": TEXT, "fontSize": px(15), "padding": [0, 0, 0, px(4)]},
-                   "cur": {"color": GOLD, "fontSize": px(16), "fontWeight": "bold", "padding": [0, 0, 0, px(4)]},
-                   "red": {"color": STATUS["红"], "fontSize": px(13)},
-                   "amber": {"color": STATUS["黄"], "fontSize": px(13)},
+                   "nm": {"color": TEXT, "fontSize": px(FONT), "padding": [0, 0, 0, px(4)]},
+                   "cur": {"color": GOLD, "fontSize": px(FONT + 1), "fontWeight": "bold", "padding": [0, 0, 0, px(4)]},
+                   "red": {"color": STATUS["红"], "fontSize": px(FONT)},
+                   "amber": {"color": STATUS["黄"], "fontSize": px(FONT)},
                }}},
-        series=[{"type": "bar", "data": data, "barWidth": "46%", "showBackground": True,
+        series=[{"type": "bar", "data": data, "barWidth": "52%", "showBackground": True,
                  "backgroundStyle": {"color": "rgba(57,197,255,0.06)", "borderRadius": px(3)},
-                 "label": {"show": True, "position": "right", "color": TEXT, "fontSize": px(15),
+                 "label": {"show": True, "position": "right", "color": TEXT, "fontSize": px(FONT),
                            "fontWeight": "bold", "fontFamily": theme.FONT_STACK,
-                           "rich": {"side": {"color": MUTED, "fontSize": px(13), "fontWeight": "normal"}}},
+                           "rich": {"side": {"color": MUTED, "fontSize": px(FONT), "fontWeight": "normal"}}},
                  "animationDelay": js("function (i) { return i * 40; }")}],
         tooltip={"show": False},
     )
 
 
 # --------------------------------------------------------------------------------------------- trend
+def rate_axis(rates: list[float]) -> tuple[int, int, int]:
+    """(min, max, interval) of a percent axis ending at 100 with round ticks (…/60/80/100 or …/90/100)
+    that holds every value: 0/20/40/60/80/100, never 40.1 %."""
+    lo = min(rates, default=0.0)
+    step = 10 if lo >= 60 else 20
+    return max(0, 100 - step * math.ceil((100 - lo) / step - 1e-9)), 100, step
+
+
+def _wan() -> str:
+    """A JS axis-label formatter: 50000 → '5万', 2500 → '2,500'."""
+    return js("function (v) { return v >= 10000 ? (Math.round(v / 1000) / 10) + '万' : v.toLocaleString('en-US'); }")
+
+
 def trend(df: pl.DataFrame, bar: str = "n_enterprises",
           lines: tuple[str, ...] = ("org_coverage_rate", "work_coverage_rate")) -> dict:
-    """12-quarter trend of one scope: a count as glowing bars (left axis), rates as smooth lines (right, %)."""
+    """12-quarter trend of one scope: a count as glowing bars on the left axis, rates as smooth lines on
+    their own right axis (0–100 %, round ticks); the legend carries each series' latest value."""
     x = [short_quarter(q) for q in df["quarter_label"].to_list()]
     colors = [GOLD, "#2ee6c9", theme.PURPLE]
-    series = [{"name": BY_KEY[bar].label, "type": "bar", "data": [_num(v) for v in df[bar].to_list()],
+    counts = [_num(v) for v in df[bar].to_list()]
+    series = [{"name": BY_KEY[bar].label, "type": "bar", "data": counts,
                "barWidth": "42%", "yAxisIndex": 0,
                "itemStyle": {"color": gradient(ACCENT, "rgba(57,197,255,0.08)"), "borderRadius": [px(3), px(3), 0, 0]}}]
+    latest = {BY_KEY[bar].label: f"{int(counts[-1]):,}" if counts else "—"}
     rates = []
     for i, m in enumerate(lines):
         vals = [None if v is None else round(v * 100, 1) for v in df[m].to_list()]
         rates += [v for v in vals if v is not None]
         c = colors[i % len(colors)]
+        last = next((v for v in reversed(vals) if v is not None), None)
+        latest[BY_KEY[m].label] = "—" if last is None else f"{last:.1f}%"
         series.append({"name": BY_KEY[m].label, "type": "line", "data": vals, "yAxisIndex": 1, "smooth": True,
                        "symbol": "circle", "symbolSize": px(7), "showSymbol": True,
                        "lineStyle": {"width": px(3), "color": c, "shadowBlur": px(10), "shadowColor": c},
                        "itemStyle": {"color": c, "borderColor": "#fff", "borderWidth": px(1)},
-                       "areaStyle": {"color": gradient(c.replace(")", ",0.25)") if c.startswith("rgb") else c + "40",
-                                                       "rgba(0,0,0,0)")},
-                       "endLabel": {"show": True, "formatter": "{c}%", "color": c, "fontSize": px(14),
-                                    "fontWeight": "bold"}})
-    lo = math.floor(min(rates, default=0) / 10) * 10
+                       "areaStyle": {"color": gradient(c + "40", "rgba(0,0,0,0)")}})
+    r_min, r_max, r_step = rate_axis(rates)
+    table = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in latest.items())
     return _base(
-        grid={"left": "2%", "right": "11%", "top": "17%", "bottom": "2%", "containLabel": True},
-        legend={"top": 0, "right": "2%", "itemWidth": px(16), "itemHeight": px(9), "itemGap": px(14),
-                "textStyle": {"color": MUTED, "fontSize": px(13)}},
+        grid={"left": "1%", "right": "1%", "top": px(40), "bottom": "2%", "containLabel": True},
+        legend={"top": 0, "left": "center", "itemWidth": px(16), "itemHeight": px(10), "itemGap": px(14),
+                "textStyle": {"color": TEXT, "fontSize": px(FONT)},
+                "formatter": js("function (n) { var v = {" + table + "}[n]; return v ? n + ' ' + v : n; }")},
         xAxis={"type": "category", "data": x,
-               "axisLabel": {"fontSize": px(12), "color": MUTED,   # every other quarter, ending on the latest
+               "axisLabel": {"fontSize": px(FONT), "color": MUTED,   # every other quarter, ending on the latest
                              "interval": js(f"function (i) {{ return ({len(x) - 1} - i) % 2 === 0; }}")},
                "axisLine": {"lineStyle": {"color": AXIS_LINE}}},
-        yAxis=[{"type": "value", "axisLabel": {"fontSize": px(12), "color": MUTED}, "splitNumber": 3,
+        yAxis=[{"type": "value", "name": "家", "nameTextStyle": {"color": MUTED, "fontSize": px(FONT), "align": "right"},
+                "axisLabel": {"fontSize": px(FONT), "color": MUTED, "formatter": _wan()}, "splitNumber": 3,
                 "splitLine": {"lineStyle": {"color": GRID_LINE, "type": "dashed"}}},
-               {"type": "value", "min": max(0, lo - 10), "max": 100, "splitNumber": 3,
-                "axisLabel": {"show": False}, "splitLine": {"show": False}}],
+               {"type": "value", "name": "%", "nameTextStyle": {"color": MUTED, "fontSize": px(FONT), "align": "left"},
+                "min": r_min, "max": r_max, "interval": r_step,
+                "axisLabel": {"fontSize": px(FONT), "color": MUTED, "formatter": "{value}%"},
+                "splitLine": {"show": False}}],
         series=series, tooltip={"show": False},
     )
 
@@ -261,7 +282,7 @@ def gauge(rate: float | None, target: dict | None = None, stats: list[tuple[str,
          "axisLine": {"roundCap": True, "lineStyle": {"width": px(15), "color": [[1, "rgba(57,197,255,0.10)"]]}},
          "axisTick": {"show": False}, "splitLine": {"show": False}, "axisLabel": {"show": False},
          "pointer": {"show": False}, "anchor": {"show": False},
-         "title": {"show": True, "offsetCenter": [0, "38%"], "color": MUTED, "fontSize": px(14)},
+         "title": {"show": True, "offsetCenter": [0, "40%"], "color": MUTED, "fontSize": px(FONT)},
          "detail": {"valueAnimation": True, "offsetCenter": [0, "-2%"], "formatter": "{value}%",
                     "fontSize": px(34), "fontWeight": "bold", "color": TEXT,
                     "textShadowColor": color, "textShadowBlur": px(14)},
@@ -287,6 +308,6 @@ def gauge(rate: float | None, target: dict | None = None, stats: list[tuple[str,
              "style": {"fill": c, "shadowBlur": px(8), "shadowColor": c}},
             {"type": "text", "x": px(12), "y": 0, "style": {
                 "text": f"{{v|{val}}}\n{{l|{lab}}}", "fill": c, "fontFamily": theme.FONT_STACK,
-                "rich": {"v": {"fontSize": px(21), "fontWeight": "bold", "fill": c, "lineHeight": px(24)},
-                         "l": {"fontSize": px(13), "fill": MUTED, "lineHeight": px(17)}}}}]})
+                "rich": {"v": {"fontSize": px(24), "fontWeight": "bold", "fill": c, "lineHeight": px(26)},
+                         "l": {"fontSize": px(FONT), "fill": MUTED, "lineHeight": px(21)}}}}]})
     return _base(series=series, graphic=graphic, tooltip={"show": False})
