@@ -243,24 +243,30 @@ def _same(v):
 def map_options(df: pl.DataFrame, metric: str, *, selected: str | None = None, dark: bool = True,
                 statuses: dict[str, str] | None = None, map_name: str = MAP_NAME, width_px: float = 760,
                 height_px: float = 700, font: float = 13, scale=_same, ripple: bool = True,
+                size_metric: str | None = None,
                 tooltips: bool = True, title: str | None = None, subtitle: str | None = None) -> dict:
     """ECharts option: district map + one point per park sized by enterprises (or the metric) and coloured by
     `point_colour`. `df` needs park_id, park_name, lon, lat and the metric column; `statuses`: park_id → the
     park's target status for `metric` (parks without a target are absent). Each point's value is
     [lon, lat, metric, park_id]; a click selects the point. `width_px`/`height_px`/`font` are the design
-    sizes the labels are placed for; every size goes through `scale`."""
+    sizes the labels are placed for; every size goes through `scale`. `size_metric`: what the point's size
+    shows (default: the metric itself); it is then the value's fifth element."""
     ink = _INK[bool(dark)]
     k = BY_KEY[metric]
     statuses = statuses or {}
     vals = [v for v in df[metric].to_list() if v is not None]
     lo, hi = (min(vals), max(vals)) if vals else (0, 1)
     span = (hi - lo) or 1
+    smax = max([v for v in df[size_metric].to_list() if v is not None] + [1]) if size_metric else None
     rows = []
     for r in df.iter_rows(named=True):
         v = r[metric]
         t = 0.0 if v is None else (v - lo) / span
-        base = 12 * font / 13
-        size = (base + 30 * font / 13 * (math.sqrt(t) if not k.is_rate else t)) + (6 if r["park_id"] == selected else 0)
+        if size_metric:
+            st = math.sqrt((r[size_metric] or 0) / smax)
+        else:
+            st = math.sqrt(t) if not k.is_rate else t
+        size = 12 + 30 * st + (6 if r["park_id"] == selected else 0)
         rows.append((r, v, t, size, f"{r['park_name']} {fmt_value(k, v).replace(' ', '')}"))
     # most important labels first: the selected park, then the larger points
     order = sorted(rows, key=lambda x: (x[0]["park_id"] != selected, -x[3]))
@@ -272,7 +278,7 @@ def map_options(df: pl.DataFrame, metric: str, *, selected: str | None = None, d
         colour = point_colour(metric, v, t, statuses.get(r["park_id"]))
         item = {
             "name": r["park_name"],
-            "value": [r["lon"], r["lat"], v, r["park_id"]],
+            "value": [r["lon"], r["lat"], v, r["park_id"]] + ([r[size_metric]] if size_metric else []),
             "symbolSize": round(size, 1) if scale is _same else scale(round(size, 1)),
             "itemStyle": {"color": colour, "borderColor": theme.GOLD if sel else ink["point_border"],
                           "borderWidth": scale(3 if sel else 1), "shadowBlur": scale(12 if sel else 4),

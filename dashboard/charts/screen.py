@@ -234,8 +234,9 @@ def district_map(parks: pl.DataFrame, metric: str = "org_coverage_rate", current
     df = parks.rename({"item_id": "park_id", "item_name": "park_name"})
     o = geo.map_options(df, metric, selected=current_id, dark=True, statuses=statuses, map_name=geo.MAP_NAME,
                         width_px=MAP_DESIGN[0], height_px=MAP_DESIGN[1], font=FONT, scale=px, ripple=False,
+                        size_metric=size_metric,
                         tooltips=False, title=f"{scope_label} · 园区{k.label}",
-                        subtitle="颜色:" + ("各园区年度目标进度" if statuses else k.label))
+                        subtitle="点大小:在营企业数 · 颜色:" + ("各园区年度目标进度" if statuses else k.label))
     n_parks = parks.height
     n_chief = int(parks["has_park_chief"].sum()) if "has_park_chief" in parks.columns else None
     n_in = int(sum(_num(v) for v in parks[size_metric].to_list()))
