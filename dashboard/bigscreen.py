@@ -262,7 +262,7 @@ def assemble(cfg: Config, item: Item, idx: int, all_items: list[Item]) -> dict:
         "tiles": tiles,
         "rank_title": rank_title,
         "rank": screen.ranking(rank_df, "n_enterprises", rank_cur),
-        "trend_title": f"{item.name if item.kind != 'district' else '全区'} · 12 个季度趋势",
+        "trend_title": "近 12 个季度趋势",      # the scope is named in the band above and in the map title
         "trend": screen.trend(tr),
         "map": screen.district_map(parks_df, MAP_METRIC, item.id if item.kind == "park" else None,
                                    statuses=geo.statuses_for(targets.items(q_end), MAP_METRIC) if chain == "*" else None,

@@ -393,6 +393,10 @@ def test_a_kiosk_token_screen_is_never_redirected(context_as, streamlit_server, 
         page.goto(f"{streamlit_server}/bigscreen?token={token}&interval=600")
         page.locator(".bs-kpi").first.wait_for(timeout=60_000)
         wait_for_app(page)
-        assert "/bigscreen" in page.url and page.locator(".bs-kpi").count() == 7
+        # (the kiosk's only page is its default page, so Streamlit shows it at "/"; a phone redirect would
+        # have dropped the token and landed on the login form)
+        page.wait_for_selector("html[data-bs-phone='stay']", state="attached", timeout=30_000)
+        assert f"token={token}" in page.url and page.locator(".bs-kpi").count() == 7
+        assert page.locator("[data-testid='stSidebar']:visible").count() == 0
     finally:
         accounts.revoke_token("测试大屏窄屏")
