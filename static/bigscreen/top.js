@@ -140,6 +140,13 @@ export default function (component) {
     };
     s.onClick = () => { active && active.toggle(); };
     document.addEventListener('keydown', s.onKey);
+    // text is measured to fit: measure again once the fonts are in and whenever the screen changes size
+    s.refit = () => {
+      if (s.scope != null) fitName(root.querySelector('.bs-scope-n'), s.scope, root);
+      if (s.tiles) fitNumbers(root.querySelector('.bs-kpis'), s.tiles);
+    };
+    window.addEventListener('resize', s.refit);
+    document.fonts.ready.then(s.refit);
     document.addEventListener('click', s.onClick);
     s.ticker = setInterval(stepTickers, data.case_step_s * 1000);
     s.prog = setInterval(() => drawProgress(s, root), 250);
@@ -168,6 +175,7 @@ export default function (component) {
   root.querySelector('.bs-asof').innerHTML =
     `数据截至 <b>${esc(data.as_of)}</b> · ${esc(data.quarter)} · ${esc(data.source)}`;
   root.querySelector('.bs-mode').textContent = `当前范围 · ${data.mode}`;
+  s.scope = data.scope;
   fitName(root.querySelector('.bs-scope-n'), data.scope, root);
   root.querySelector('.bs-scope-i').textContent = `${data.idx + 1} / ${data.n}`;
   root.querySelector('.bs-run').textContent = `每 ${data.interval} 秒`;
@@ -177,7 +185,7 @@ export default function (component) {
     d.className = i === data.idx ? 'on' : (i < data.idx ? 'done' : '');
   });
   const sig = JSON.stringify(data.tiles);
-  if (sig !== s.sig) { s.sig = sig; renderKpis(s, root.querySelector('.bs-kpis'), data.tiles); }
+  if (sig !== s.sig) { s.sig = sig; s.tiles = data.tiles; renderKpis(s, root.querySelector('.bs-kpis'), data.tiles); }
   if (data.item_key !== s.key) {               // a new item (or resumed): full interval again
     s.key = data.item_key;
     s.paused = !!data.paused;
@@ -199,6 +207,7 @@ export default function (component) {
     clearTimeout(s.timer);
     if (s.raf) cancelAnimationFrame(s.raf);
     document.removeEventListener('keydown', s.onKey);
+    window.removeEventListener('resize', s.refit);
     document.removeEventListener('click', s.onClick);
     STATE.delete(parentElement);
     active = null;
