@@ -19,7 +19,7 @@ import math
 
 import polars as pl
 
-from .. import theme
+from .. import safe, theme
 from ..kpis import BY_KEY, fmt_value
 from ..paths import ROOT
 
@@ -290,7 +290,8 @@ def map_options(df: pl.DataFrame, metric: str, *, selected: str | None = None, d
                       "color": (theme.GOLD if dark else theme.RED) if sel else ink["text"]},
         }
         if tooltips:
-            tip = [f"<b>{r['park_id']} {r['park_name']}</b>", f"{k.label}:{fmt_value(k, v)}"]
+            # the tooltip is HTML in the browser: every value escaped (dashboard.safe)
+            tip = [safe.html("<b>{} {}</b>", r['park_id'], r['park_name']), f"{k.label}:{fmt_value(k, v)}"]
             if statuses.get(r["park_id"]):
                 tip.append(f"年度目标进度:{STATUS_WORD[statuses[r['park_id']]]}")
             for extra in ("n_enterprises", "org_coverage_rate", "n_appeals_overdue"):
@@ -299,7 +300,7 @@ def map_options(df: pl.DataFrame, metric: str, *, selected: str | None = None, d
             if r.get("has_park_chief") is not None:
                 tip.append("园长制:" + ("是" if r["has_park_chief"] else "否"))
             tip.append("点击查看园区详情")
-            item["tooltip"] = {"formatter": "<br/>".join(tip)}
+            item["tooltip"] = {"formatter": str(safe.join("<br/>", tip))}
         data.append(item)
     series = [{
         "type": "scatter", "name": "园区", "coordinateSystem": "geo", "geoIndex": 0, "data": data,

@@ -11,8 +11,12 @@ function clockText() {
 function fmt(v, dec) {
   return v.toLocaleString('en-US', { minimumFractionDigits: dec, maximumFractionDigits: dec });
 }
-function esc(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+// Text goes into the DOM as textContent (never innerHTML): no escaping needed, none written by hand.
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }
 function stepTickers() {
   // the 典型案例 lists: one card up per step; after the last card (the copy is showing) jump back unseen
@@ -105,10 +109,14 @@ function countUp(s, box, tiles) {
 function renderKpis(s, box, tiles) {
   const sig = tiles.map((t) => t.key).join(',');
   if (box.dataset.sig !== sig) {
-    box.innerHTML = tiles.map((t) =>
-      `<div class="bs-kpi" data-kpi="${t.key}"><div class="bs-kpi-l">${esc(t.label)}</div>` +
-      `<div class="bs-kpi-v"><span class="bs-kpi-n"></span><span class="bs-kpi-u"></span></div>` +
-      `<div class="bs-kpi-d"></div><div class="bs-kpi-s"></div></div>`).join('');
+    box.replaceChildren(...tiles.map((t) => {
+      const card = el('div', 'bs-kpi');
+      card.dataset.kpi = t.key;
+      const v = el('div', 'bs-kpi-v');
+      v.append(el('span', 'bs-kpi-n'), el('span', 'bs-kpi-u'));
+      card.append(el('div', 'bs-kpi-l', t.label), v, el('div', 'bs-kpi-d'), el('div', 'bs-kpi-s'));
+      return card;
+    }));
     box.dataset.sig = sig;
   }
   const cards = box.querySelectorAll('.bs-kpi');
@@ -117,10 +125,12 @@ function renderKpis(s, box, tiles) {
     c.dataset.value = t.text;
     c.querySelector('.bs-kpi-l').textContent = t.label;
     c.querySelector('.bs-kpi-u').textContent = t.unit;
-    c.querySelector('.bs-kpi-d').innerHTML = t.delta
-      ? `环比 <span class="${t.delta.cls}">${t.delta.arrow} ${esc(t.delta.text)}</span>` : '环比 —';
-    c.querySelector('.bs-kpi-s').innerHTML = t.status
-      ? `<b class="${t.status.cls}">● ${esc(t.status.word)}</b> ${esc(t.status.text)}` : '&nbsp;';
+    const d = c.querySelector('.bs-kpi-d');
+    if (t.delta) d.replaceChildren('环比 ', el('span', t.delta.cls, `${t.delta.arrow} ${t.delta.text}`));
+    else d.replaceChildren('环比 —');
+    const st = c.querySelector('.bs-kpi-s');
+    if (t.status) st.replaceChildren(el('b', t.status.cls, `● ${t.status.word}`), ` ${t.status.text}`);
+    else st.replaceChildren('\u00a0');
   });
   countUp(s, box, tiles);
 }
@@ -172,8 +182,8 @@ export default function (component) {
     },
   };
 
-  root.querySelector('.bs-asof').innerHTML =
-    `数据截至 <b>${esc(data.as_of)}</b> · ${esc(data.quarter)} · ${esc(data.source)}`;
+  root.querySelector('.bs-asof').replaceChildren('数据截至 ', el('b', '', data.as_of),
+                                                 ` · ${data.quarter} · ${data.source}`);
   root.querySelector('.bs-mode').textContent = `当前范围 · ${data.mode}`;
   s.scope = data.scope;
   fitName(root.querySelector('.bs-scope-n'), data.scope, root);
