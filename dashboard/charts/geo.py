@@ -20,7 +20,7 @@ import math
 import polars as pl
 
 from .. import safe, theme
-from ..kpis import BY_KEY, fmt_value
+from ..kpis import BY_KEY, STATUS_WORD, fmt_value
 from ..paths import ROOT
 
 MAP_NAME = "huangpu"
@@ -36,7 +36,6 @@ RAMP_BAD = ["#7a8aa3", theme.ORANGE, theme.RED]
 # A rate without a target: fixed bands (lower bound, colour), one hue, deeper = higher; never alarming.
 RATE_BANDS = [(0.0, "#5b7aa6"), (0.4, "#3f7fc4"), (0.5, "#3a97e0"), (0.6, "#36b3f2"), (0.7, "#5fd0ff"),
               (0.8, "#9be4ff")]
-STATUS_WORD = {"绿": "正常", "黄": "关注", "红": "滞后"}
 # The neighbours named on the map: those ECharts labels well inside the view (番禺/花都/从化/增城 would put
 # their names on or past the chart's edge, cut; 荔湾/越秀 crowd each other).
 NAMED_NEIGHBOURS = ("白云区", "天河区", "海珠区")
