@@ -83,6 +83,11 @@ def names(raw):
 
 
 # ----------------------------------------------------------------------------- helpers
+def unsigned(text):
+    """A zero is never signed: '+0.0 个百分点' → '0.0 个百分点', '+0 家(-0.0%)' → '0 家(0.0%)'."""
+    return re.sub(r"[+-](0(?:\.0+)?)(?![\d.])", r"\1", text) if text else text
+
+
 def shapes_by_name(slide) -> dict:
     return {sh.name: sh for sh in slide.shapes}
 
@@ -187,7 +192,8 @@ def expected_chart(raw, census, names, deck_scope, chart_name) -> dict[str, dict
                 "工作覆盖率": {label: v["n_work"] / v["n_base"] for label, v in live.items()}}
     if kind == "ladder":
         now, yoy = ladder_counts(raw, Q, chain, park), ladder_counts(raw, YOY, chain, park)
-        cats = {content.LADDER_LABEL[k]: HONOR_KEYS[k] for k in content.LADDER}
+        part = chart_name.split(":")[2]                    # base (broad tiers) / top (national titles)
+        cats = {content.LADDER_LABEL[k]: HONOR_KEYS[k] for k in content.LADDER_CHARTS[part]}
         return {"本季": {zh(c): now.get(h, 0) for c, h in cats.items()},
                 "上年同季": {zh(c): yoy.get(h, 0) for c, h in cats.items()}}
     if kind == "outcomes":
@@ -321,6 +327,8 @@ def test_checker_catches_overflow_and_fonts():
 
 YAHEI = "微软雅黑"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+PARTS = {"slide": "ppt/slides/slide", "notes": "ppt/notesSlides/notesSlide", "chart": "ppt/charts/chart",
+         "theme": "ppt/theme/theme"}
 
 
 def test_every_run_names_microsoft_yahei_for_latin_and_east_asian(decks):
@@ -338,9 +346,7 @@ def test_every_run_names_microsoft_yahei_for_latin_and_east_asian(decks):
                     continue
                 data = z.read(part)
                 assert b"Noto" not in data, (name, part)
-                kind = next((k for k in ("slide", "notes", "chart", "theme")
-                             if part.startswith(f"ppt/{k}s/{k}") or (k == "notes" and part.startswith("ppt/notesSlides/"))),
-                            None)
+                kind = next((k for k, prefix in PARTS.items() if part.startswith(prefix)), None)
                 if kind is None:
                     continue
                 root = etree.fromstring(data)
@@ -404,7 +410,7 @@ def test_chain_trend_and_ladder_for_c02(prs, raw):
         WHERE ec.chain_id = 'C02' AND e.founded_on <= DATE '2026-09-30'
           AND (e.closed_on IS NULL OR e.closed_on > DATE '2026-09-30')""").fetchall()[0][0]
     assert trend[Q_LABEL] == n
-    ladder = chart_data(charts["chart:ladder"])["本季"]
+    ladder = chart_data(charts["chart:ladder:top"])["本季"]
     xjr = raw.sql("""SELECT count(DISTINCT h.enterprise_id) FROM honors h JOIN enterprises e USING (enterprise_id)
         JOIN enterprise_chains ec USING (enterprise_id)
         WHERE ec.chain_id = 'C02' AND h.honor = '小巨人' AND h.awarded_on <= DATE '2026-09-30'
@@ -429,8 +435,8 @@ def test_kpi_texts_equal_the_kpis_cli(prs, capsys, warehouse_path, names):
             h = heads.get(label) or extra_heads[label]
             text, target_part = cli_text.get(label, (kpis.fmt_value(h.kpi, h.value), None))
             assert value == text, (deck_scope, label)
-            assert mom == zh(kpis.fmt_delta(h.kpi, h.value, h.prev) or "—")
-            assert yoy == zh(kpis.fmt_delta(h.kpi, h.value, h.yoy) or "—")
+            assert mom == zh(unsigned(kpis.fmt_delta(h.kpi, h.value, h.prev)) or "—")
+            assert yoy == zh(unsigned(kpis.fmt_delta(h.kpi, h.value, h.yoy)) or "—")
             if target_part:   # "年度目标 35 家 应达 33.75 家 滞后"
                 m = re.match(r"年度目标 (.+) 应达 (.+) (滞后|关注|正常)", target_part)
                 assert target == m.group(1) and expected == m.group(2)
