@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 from dashboard import cli, kpis
 from dashboard.report import check, content, layout, pdf, pptx_deck
@@ -630,3 +631,67 @@ def test_pdf_embeds_truetype_fonts_and_its_chinese_text_extracts_once(decks, prs
                     assert sh.has_table or t + t not in page, (name, i + 1, t)
                     n += 1
         assert n > 40, name
+
+
+# ----------------------------------------------------------------------------- chart craft
+def test_axes_tick_round_and_no_series_is_invisible(prs):
+    """Every native chart has an explicit value axis in round steps (rates: whole percents; bars and
+    columns of rates 0/20/40/60/80/100 %), and no series is flattened: its largest value reaches at
+    least a twentieth of the axis (小巨人 and 单项冠军 have their own chart, not the thousands' axis)."""
+    n = 0
+    for name, p in prs.items():
+        for slide_no, cname, chart in all_charts(p):
+            va = chart.value_axis
+            lo, hi, step = va.minimum_scale, va.maximum_scale, va.major_unit
+            assert None not in (lo, hi, step), (name, cname)
+            ticks = round((hi - lo) / step)
+            assert abs(lo + ticks * step - hi) < 1e-9 and 2 <= ticks <= 8, (name, cname, lo, hi, step)
+            fmt = va.tick_labels.number_format
+            if fmt == "0%":
+                assert round(step * 100, 6) in (1, 2, 5, 10, 20), (name, cname, step)
+                assert round(lo * 100, 6) == int(round(lo * 100, 6)), (name, cname, lo)
+                if chart.chart_type != XL_CHART_TYPE.LINE_MARKERS:
+                    assert (lo, hi, step) == (0, 1, 0.2), (name, cname)
+            else:
+                mant = step / 10 ** math.floor(math.log10(step))
+                assert round(mant, 6) in (1, 2, 5) and step >= 1, (name, cname, step)
+                assert lo == 0, (name, cname)
+            for s in chart.plots[0].series:
+                vals = [v for v in s.values if v is not None]
+                assert max(vals) <= hi + 1e-9, (name, cname, s.name)
+                if chart.chart_type != XL_CHART_TYPE.LINE_MARKERS and max(vals) > 0:
+                    assert max(vals) >= (hi - lo) / 20, (name, slide_no, cname, s.name, max(vals), hi)
+            n += 1
+    assert n > 40
+    # the ladder: the national titles on their own chart, with every tier shown once
+    charts = {cname: chart for _, cname, chart in all_charts(prs["district"])}
+    top, base = chart_data(charts["chart:ladder:top"]), chart_data(charts["chart:ladder:base"])
+    assert set(top["本季"]) == {zh(content.LADDER_LABEL["n_xjr"]), zh(content.LADDER_LABEL["n_dxgj"])}
+    assert set(top["本季"]) | set(base["本季"]) == {zh(content.LADDER_LABEL[k]) for k in content.LADDER}
+
+
+def test_no_signed_zero_no_cut_header_status_words(prs):
+    """"0.0" is never signed; table headers keep their units (never cut with …); status cells use the
+    words 正常/关注/滞后 in the product's colours, never the colour names."""
+    colour = {"正常": "22A06B", "关注": "D69E2E", "滞后": "E8473C"}
+    n_status = 0
+    for name, p in prs.items():
+        text = all_text(p)
+        assert not re.search(r"[+\-−]0(\.0+)?(?![\d.])", text), (name, re.findall(r".{8}[+\-−]0(?:\.0+)?(?![\d.]).{4}", text)[:5])
+        for slide in p.slides:
+            for sh in slide.shapes:
+                if not sh.has_table:
+                    continue
+                for c in sh.table.rows[0].cells:
+                    assert "…" not in c.text, (name, sh.name, c.text)
+                for row in list(sh.table.rows)[1:]:
+                    for c in row.cells:
+                        t = c.text_frame.text
+                        assert not re.fullmatch(r"●?\s*[红黄绿]", t), (name, sh.name, t)
+                        m = re.fullmatch(r"●?\s*(正常|关注|滞后)", t)
+                        if m:
+                            run = c.text_frame.paragraphs[0].runs[0]
+                            assert str(run.font.color.rgb) == colour[m.group(1)], (name, sh.name, t)
+                            n_status += 1
+        assert "最长超期(天)" in text.replace("（", "(").replace("）", ")") or name != "district"
+    assert n_status > 10
