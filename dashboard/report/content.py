@@ -438,14 +438,24 @@ def slide_executive(s: Scope, heads: dict[str, Headline], items: pl.DataFrame, a
     return sl
 
 
+def span(tr: pl.DataFrame) -> str:
+    """The trend's reach in a caption: '近 12 个季度', or, when the data start later, what there is."""
+    n = tr.height
+    if n >= N_TREND:
+        return f"近 {N_TREND} 个季度"
+    if n <= 1:
+        return "本季为数据首个季度,暂无历史趋势"
+    return f"{tr['quarter_label'][0]} 以来 {n} 个季度"
+
+
 def _trend_charts(name: str, tr: pl.DataFrame, x: float, w: float) -> list:
     cats = tr["quarter_label"].to_list()
     return [
-        caption(f"cap:{name}:ent", (x, 1.5, w, 0.32), "在营企业数(家)· 近 12 个季度"),
+        caption(f"cap:{name}:ent", (x, 1.5, w, 0.32), f"在营企业数(家)· {span(tr)}"),
         Chart(f"chart:trend_enterprises:{name}", (x, 1.82, w, 2.3), "column", cats,
               [Series("在营企业数", [int(v_) if v_ is not None else None for v_ in tr["n_enterprises"].to_list()],
                       L.SERIES[0])], legend=False),
-        caption(f"cap:{name}:cov", (x, 4.22, w, 0.32), "组织覆盖率 / 工作覆盖率 · 近 12 个季度"),
+        caption(f"cap:{name}:cov", (x, 4.22, w, 0.32), f"组织覆盖率 / 工作覆盖率 · {span(tr)}"),
         Chart(f"chart:trend_coverage:{name}", (x, 4.54, w, 2.38), "line", cats,
               [Series("组织覆盖率", tr["org_coverage_rate"].to_list(), L.SERIES[0]),
                Series("工作覆盖率", tr["work_coverage_rate"].to_list(), L.SERIES[1])], unit="rate", labels=False),
@@ -682,7 +692,7 @@ def slide_coverage(s: Scope, heads: dict[str, Headline], by_df: pl.DataFrame | N
                                [Series("组织覆盖率", d["org_coverage_rate"].to_list(), L.SERIES[0]),
                                 Series("工作覆盖率", d["work_coverage_rate"].to_list(), L.SERIES[1])], unit="rate"))
     else:
-        sl.blocks.append(caption("cap:coverage", (L.MARGIN_X, 2.4, cw, 0.32), "组织覆盖率与工作覆盖率 · 近 12 个季度"))
+        sl.blocks.append(caption("cap:coverage", (L.MARGIN_X, 2.4, cw, 0.32), f"组织覆盖率与工作覆盖率 · {span(tr)}"))
         sl.blocks.append(Chart("chart:coverage:trend", (L.MARGIN_X, 2.72, cw, 4.18), "line", tr["quarter_label"].to_list(),
                                [Series("组织覆盖率", tr["org_coverage_rate"].to_list(), L.SERIES[0]),
                                 Series("工作覆盖率", tr["work_coverage_rate"].to_list(), L.SERIES[1])], unit="rate",
@@ -767,7 +777,7 @@ def slide_appeals(s: Scope, heads: dict[str, Headline], by_unit: pl.DataFrame, t
                                      [2.1, 1.0, 1.45, 1.45], size=10.5, row_h=0.31, align=["l", "r", "r", "r"]))
     x = L.MARGIN_X + tw + 0.3
     cw = L.SLIDE_W - L.MARGIN_X - x
-    sl.blocks.append(caption("cap:appeal_trend", (x, 2.4, cw, 0.32), "诉求收到与办结(件)· 近 12 个季度"))
+    sl.blocks.append(caption("cap:appeal_trend", (x, 2.4, cw, 0.32), f"诉求收到与办结(件)· {span(tr)}"))
     sl.blocks.append(Chart("chart:appeal_trend", (x, 2.72, cw, 4.18), "column", tr["quarter_label"].to_list(),
                            [Series("收到", tr["n_appeals_received"].to_list(), L.SERIES[0]),
                             Series("办结", tr["n_appeals_resolved"].to_list(), L.SERIES[2])], labels=False))
