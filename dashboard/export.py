@@ -25,12 +25,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .theme import STATUS_COLOR
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 _FORMULA_RE = r"^[=+\-@\t\r\n\x00]"
 RATE_NAME = re.compile(r"(_rate|率|占比)$")
-# status: the words and the text colours the pages use (dashboard/ui.py b.s-绿/黄/红, the deck)
+# status: the words and the colours every surface uses (theme.STATUS_COLOR)
 STATUS_WORDS = {"绿": "正常", "黄": "关注", "红": "滞后"}
-STATUS_COLORS = {"正常": "#22a06b", "关注": "#d69e2e", "滞后": "#e8473c"}
+STATUS_COLORS = {w: STATUS_COLOR[k] for k, w in STATUS_WORDS.items()}
 _STATUS_RE = r"^(?:●\s*)?(正常|关注|滞后|绿|黄|红)$"
 _NO_STATUS = {"", "—", "-", "未设", "未设目标", "无目标"}
 
@@ -136,7 +138,7 @@ def _is_status(col: pl.Series) -> bool:
     if col.dtype != pl.String:
         return False
     vals = col.drop_nulls().str.strip_chars()
-    vals = vals.filter(~vals.is_in(list(_NO_STATUS)))
+    vals = vals.filter(~vals.is_in(list(_NO_STATUS)) & ~vals.str.starts_with("—"))     # "— 未设目标"
     return vals.len() > 0 and bool(vals.str.contains(_STATUS_RE).all())
 
 

@@ -89,6 +89,10 @@ def test_status_words_in_colour_not_colour_names(warehouse_path, raw):
     body = list(csv.reader(io.StringIO(text)))[1:]
     assert [r[1] for r in body] == [words[s] for s in items["status"]]
     assert "●" not in text and not any(r[1] in ("绿", "黄", "红") for r in body)
+    # a table's "— 未设目标" beside the statuses stays as it is; the column is still a status column
+    mixed = pl.DataFrame({"目标状态": ["● 关注", "— 未设目标", "红"]})
+    assert list(csv.reader(io.StringIO(export.to_csv(mixed).decode("utf-8-sig")))) == [["目标状态"], ["关注"],
+                                                                                       ["— 未设目标"], ["滞后"]]
 
 
 @pytest.mark.browser

@@ -42,7 +42,7 @@ MUTED = "#5b6b82"
 LIGHT = "#f2f5fa"
 RULE = "#d5deea"
 WHITE = "#ffffff"
-STATUS_COLOR = {"绿": theme.GREEN, "黄": "#d69e2e", "红": theme.RED}
+STATUS_COLOR = {k: theme.STATUS_COLOR[k] for k in ("绿", "黄", "红")}    # the product's 正常/关注/滞后
 SERIES = [theme.SCREEN_BORDER, theme.RED, theme.GOLD, theme.TEAL, theme.PURPLE, theme.ORANGE]
 
 # text insets (inches) used by both renderers
