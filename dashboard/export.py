@@ -146,7 +146,8 @@ def _status_words(name: str) -> pl.Expr:
     """"● 黄" / "黄" / "关注" → "关注"; blanks stay as they are."""
     x = pl.col(name).cast(pl.String).str.strip_chars()
     word = x.str.extract(_STATUS_RE, 1).replace(STATUS_WORDS)
-    return pl.when(word.is_not_null()).then(word).otherwise(x).alias(name)
+    other = pl.when(x.str.contains(_FORMULA_RE)).then(pl.lit("'") + x).otherwise(x)     # a blank such as "-"
+    return pl.when(word.is_not_null()).then(word).otherwise(other).alias(name)
 
 
 def _status_formats(fmts: dict[str, Fmt]) -> dict:
