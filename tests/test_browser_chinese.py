@@ -28,6 +28,7 @@ VISIBLE_TEXT_JS = """
   while (w.nextNode()) {
     const n = w.currentNode, t = n.nodeValue.trim(), el = n.parentElement;
     if (!t || !el || el.closest('[data-testid="stIconMaterial"], script, style, noscript, title')) continue;
+    if (/Material Symbols|Material Icons/.test(getComputedStyle(el).fontFamily)) continue;   // an icon's ligature
     if (shown(el)) out.push(t);
   }
   for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]'))

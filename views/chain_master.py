@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import drill, ui
+from dashboard import labels as L
 from dashboard.charts import chain as cc
 from dashboard.db import run_query
 
@@ -42,11 +43,11 @@ def _table_view(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-COLS = {"chain_label": "产业链", "name": "链主企业", "park_name": "园区", "task_force": "工作专班",
-        "party_plan": "年度党建规划", "score": f"{year} 评分", "fiscal_support_10k": f"{year} 财政支持(万元)",
-        "prev_fiscal_support_10k": f"{year - 1} 财政支持(万元)", "land_mu": f"{year} 用地(亩)",
-        "n_projects": f"{year} 项目(个)", "n_standards": f"{year} 标准(项)", "org_type": "党组织",
-        "n_members": "党员", "uscc": "统一社会信用代码"}
+COLS = (L.headers("chain_label", ("name", "master_enterprise"), "park_name", "task_force", "party_plan")
+        | {c: f"{y} {L.label(c)}" for c, y in (("score", year), ("fiscal_support_10k", year))}
+        | {"prev_fiscal_support_10k": f"{year - 1} {L.label('fiscal_support_10k')}"}
+        | {c: f"{year} {L.label(c)}" for c in ("land_mu", "n_projects", "n_standards")}
+        | L.headers("org_type", "n_members", "uscc"))
 COL_CFG = {f"{year} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f"),
            f"{year} 用地(亩)": st.column_config.NumberColumn(format="%.1f"),
            f"{year - 1} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f"),
@@ -127,13 +128,13 @@ else:
         st.plotly_chart(cc.support_history(by_year), config=PLOT_CFG, key="cm_history")
         plans = run_query("chain_master/plans", quarter_end=f.quarter_end, chain_id=f.chain_id)
         view = plans.select(
-            pl.col("name").alias("链主企业"), pl.col("year").cast(pl.Utf8).alias("年度"),
+            L.col("name", "master_enterprise"), pl.col("year").cast(pl.Utf8).alias(L.label("year")),
             pl.when(pl.col("has_task_force")).then(pl.lit("已组建 · ") + pl.col("task_force_mode").fill_null(""))
-              .otherwise(pl.lit("未组建")).alias("工作专班"),
-            pl.when(pl.col("has_party_plan")).then(pl.lit("已制定")).otherwise(pl.lit("未制定")).alias("年度党建规划"),
-            pl.col("score").alias("评分"), pl.col("fiscal_support_10k").alias("财政支持(万元)"),
-            pl.col("land_mu").alias("用地(亩)"), pl.col("n_projects").alias("项目(个)"),
-            pl.col("n_standards").alias("标准(项)"))
+              .otherwise(pl.lit("未组建")).alias(L.label("task_force")),
+            pl.when(pl.col("has_party_plan")).then(pl.lit("已制定")).otherwise(pl.lit("未制定")).alias(L.label("has_party_plan")),
+            L.col("score"), L.col("fiscal_support_10k"),
+            L.col("land_mu"), L.col("n_projects"),
+            L.col("n_standards"))
         st.dataframe(cc.status_styler(view.to_pandas(), ["工作专班", "年度党建规划"], cc.DONE_WORD_COLORS),
                      hide_index=True,
                      key="cm_plans", column_config={"评分": st.column_config.NumberColumn(format="%.1f"),
