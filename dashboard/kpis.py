@@ -59,8 +59,8 @@ KPIS: list[KPI] = [
 EXTRA_KPIS: list[KPI] = [
     KPI("own_org_rate", "单独组建率", "%", "党建统计基数中单独组建党组织的企业数 ÷ 基数。", "enterprise_party, enterprises", group="党建"),
     KPI("n_base", "党建统计基数", "家", "在营且从业人员 ≥ 10 人的企业数。", "enterprises", group="党建"),
-    KPI("n_party_members", "党员人数", "人", "基数企业在 Q 的党员人数(n_members)之和。", "enterprise_party", group="党建"),
-    KPI("n_new_members", "新发展党员", "人", "基数企业本季发展党员数(n_new_members)之和。", "enterprise_party", group="党建"),
+    KPI("n_party_members", "党员人数", "人", "基数企业在 Q 的党员人数之和(企业党建表“党员人数”)。", "enterprise_party", group="党建"),
+    KPI("n_new_members", "新发展党员", "人", "基数企业本季发展党员数之和(企业党建表“本季发展党员数”)。", "enterprise_party", group="党建"),
     KPI("n_should_own_org", "应单独组建未组建", "家", "基数中党员 ≥ 3 人但未单独组建党组织的企业数。", "enterprise_party",
         higher_is_better=False, group="党建"),
     KPI("n_base_gap", "双覆盖空白企业", "家", "基数中既无党组织、也无党建指导员/联络员、也无在岗第一书记的企业数。",

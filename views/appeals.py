@@ -51,7 +51,7 @@ with right:
 # ------------------------------------------------------------------ by handler unit / category / source
 st.subheader("按承办单位 · 诉求类别 · 诉求来源")
 st.caption("口径:办结率 = 收到日期 ≤ Q 的诉求中截至 Q 已办结的件数 ÷ 收到日期 ≤ Q 的件数(累计);"
-           "平均办结天数 = 本季办结的诉求(办结日期 − 收到日期)平均天数;超期未办结 = 截至 Q 未办结且办理期限 due_on < Q;"
+           "平均办结天数 = 本季办结的诉求(办结日期 − 收到日期)平均天数;超期未办结 = 截至 Q 未办结且办理期限早于 Q;"
            "满意度 = 本季办结诉求的平均评分(1–5)。")
 bd = run_query("appeals/breakdown", **P)
 SOURCE_ORDER = ["吐槽大会", "联合调度", "第一书记", "园长", "其他"]
@@ -59,9 +59,11 @@ TABLE_COLS = {"label": None} | L.headers("n_received", "resolved_rate", ("n_reso
                                          "avg_resolve_days", "n_overdue", "n_open", "avg_satisfaction",
                                          "n_cum_received", "n_cum_resolved")
 DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
-COL_CFG = {"办结率": st.column_config.ProgressColumn("办结率", format="percent", min_value=0, max_value=1),
-           "平均办结天数": st.column_config.NumberColumn("平均办结天数", format="%.1f"),
-           "满意度": st.column_config.NumberColumn("满意度", format="%.2f")}
+# widths: the table sits beside its chart and fits there at 1920 px without horizontal scrolling
+COL_CFG = {h: st.column_config.NumberColumn(h, width=68) for c, h in TABLE_COLS.items() if h} | {
+    "办结率": st.column_config.ProgressColumn("办结率", format="percent", min_value=0, max_value=1, width=90),
+    "平均办结天数": st.column_config.NumberColumn("平均办结天数", format="%.1f", width=92),
+    "满意度": st.column_config.NumberColumn("满意度", format="%.2f", width=62)}
 metric = st.segmented_control("图表指标", list(ch.APPEAL_METRICS), default="n_overdue", key="ap_metric",
                               format_func=lambda m: ch.APPEAL_METRICS[m][0]) or "n_overdue"
 tabs = st.tabs(["承办单位", "诉求类别", "诉求来源"], key="ap_dim_tab", on_change="rerun")  # charts: open tab only

@@ -77,15 +77,20 @@ if not f.chain_id:
         if rows and rows[0] < len(ids) and ids[rows[0]] != "-":
             drill.request("chain", chain=ids[rows[0]])
 
-    pct = dict(format="percent", min_value=0, max_value=1, color="blue", width=118)
+    pct = dict(format="percent", min_value=0, max_value=1, color="blue", width=100)
     st.dataframe(
         cc.status_styler(view.to_pandas(), ["目标状态"]), hide_index=True, key="ch_table",
         on_select=_open_chain, selection_mode="single-row", height=38 + 35 * view.height,
+        column_order=[c for c in view.columns if c != "覆盖模式"],
         column_config={
-            "产业链": st.column_config.TextColumn(width="medium", pinned=True),
-            "覆盖模式": st.column_config.TextColumn(width=95),
+            # widths chosen so the 14 columns fit 1920 px without horizontal scrolling
+            # (覆盖模式 is in the download and in 三种覆盖模式 below, not on screen)
+            "产业链": st.column_config.TextColumn(width=200, pinned=True),
             "链主": st.column_config.TextColumn(width=180, help="链上角色为“链主”的企业(链主培育对象)"),
-            "1+N+X": st.column_config.TextColumn(width=95, help="链主 + 核心 + 配套企业数(季末在营)"),
+            "企业数": st.column_config.NumberColumn(width=66), "小巨人": st.column_config.NumberColumn(width=60),
+            "第一书记在岗": st.column_config.NumberColumn(width=92), "超期未办结": st.column_config.NumberColumn(width=84),
+            "结对共建数": st.column_config.NumberColumn(width=84), "链长": st.column_config.TextColumn(width=130),
+            "1+N+X": st.column_config.TextColumn(width=92, help="链主 + 核心 + 配套企业数(季末在营)"),
             "组织覆盖率": st.column_config.ProgressColumn(help=kpis.BY_KEY["org_coverage_rate"].definition, **pct),
             "工作覆盖率": st.column_config.ProgressColumn(help=kpis.BY_KEY["work_coverage_rate"].definition, **pct),
             "诉求办结率": st.column_config.ProgressColumn(help=kpis.BY_KEY["appeal_resolved_rate"].definition, **pct),

@@ -48,11 +48,18 @@ COLS = (L.headers("chain_label", ("name", "master_enterprise"), "park_name", "ta
         | {"prev_fiscal_support_10k": f"{year - 1} {L.label('fiscal_support_10k')}"}
         | {c: f"{year} {L.label(c)}" for c in ("land_mu", "n_projects", "n_standards")}
         | L.headers("org_type", "n_members", "uscc"))
-COL_CFG = {f"{year} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f"),
-           f"{year} 用地(亩)": st.column_config.NumberColumn(format="%.1f"),
-           f"{year - 1} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f"),
-           f"{year} 评分": st.column_config.NumberColumn(format="%.1f"),
-           "链主企业": st.column_config.TextColumn(width="medium")}
+# widths chosen so the 14 columns fit 1920 px without horizontal scrolling
+COL_CFG = {f"{year} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f", width=118),
+           f"{year} 用地(亩)": st.column_config.NumberColumn(format="%.1f", width=92),
+           f"{year - 1} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f", width=118),
+           f"{year} 评分": st.column_config.NumberColumn(format="%.1f", width=72),
+           f"{year} 项目(个)": st.column_config.NumberColumn(width=86),
+           f"{year} 标准(项)": st.column_config.NumberColumn(width=86),
+           "产业链": st.column_config.TextColumn(width=140), "园区": st.column_config.TextColumn(width=90),
+           "工作专班": st.column_config.TextColumn(width=112), "年度党建规划": st.column_config.TextColumn(width=90),
+           "党组织": st.column_config.TextColumn(width=72), "党员": st.column_config.NumberColumn(width=48),
+           "统一社会信用代码": st.column_config.TextColumn(width=150),
+           "链主企业": st.column_config.TextColumn(width=150)}
 
 if f.park_id:
     st.caption(f"链主按产业链统计,不受园区筛选影响(“园区”一列显示链主所在园区;当前园区:{f.park_name})。")
@@ -73,13 +80,13 @@ elif not f.chain_id:
 
     c = st.columns([1, 1, 1, 1.25, 1, 1, 1])
     c[0].metric("链主企业", f"{n_m} 家", help="链上角色为“链主”或列入当年链主培育计划的企业(按链计)。")
-    c[1].metric("已组建工作专班", f"{n_tf} / {n_m}", help=f"{year} 年培育计划中 has_task_force 为是的链主数 / 链主数。")
-    c[2].metric("已制定年度党建规划", f"{n_pp} / {n_m}", help=f"{year} 年培育计划中 has_party_plan 为是的链主数 / 链主数。")
+    c[1].metric("已组建工作专班", f"{n_tf} / {n_m}", help=f"{year} 年培育计划中已组建工作专班的链主数 / 链主数。")
+    c[2].metric("已制定年度党建规划", f"{n_pp} / {n_m}", help=f"{year} 年培育计划中已制定年度党建规划的链主数 / 链主数。")
     for col, (m, (lab, unit)) in zip(c[3:], cc.SUPPORT.items()):
         nd = 1 if m == "land_mu" else 0
         col.metric(f"{year} {lab}", _fmt_num(tot(cur, m), unit, nd),
                    delta=_delta(tot(cur, m), tot(prev, m), unit, nd), delta_description=f"较 {year - 1} 年",
-                   help=f"{year} 年各链主培育计划 {lab} 之和(chain_master_plans.{m})。")
+                   help=f"{year} 年各链主培育计划 {lab} 之和(来源表:{L.table('chain_master_plans')})。")
 
     st.subheader(f"各链链主 · {year} 年培育情况")
     ui.enterprise_table(_table_view(masters), "cm_table", f"链主培育_{year}", COLS, height=38 + 35 * min(n_m, 14),
