@@ -10,7 +10,7 @@ from dashboard.auth import roles, web
 from dashboard.db import WarehouseError
 
 st.set_page_config(page_title="链长制·党建引领监测驾驶舱", page_icon="static/favicon.png",
-                   layout="wide", initial_sidebar_state="expanded")
+                   layout="wide", initial_sidebar_state="auto")   # collapsed on a phone
 
 login_path, login_title, login_icon, login_url = nav.LOGIN
 a = web.resolve()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from . import safe
 from . import scope as sc
 from .db import run_query
 
@@ -144,9 +145,10 @@ def sidebar() -> Filters:
         st.session_state["park"] = p2 or ALL
     if requested and not grant.everything:
         names = {**chains, **parks}
-        asked = "、".join(f"{x} {names[x]}" if x in names else x for x in dict.fromkeys(requested))
-        own_text = " × ".join(f"{x} {names[x]}" for x in (c2 or st.session_state["chain"],
-                                                        p2 or st.session_state["park"]) if x in names)
+        # requested values come from the URL, names from the warehouse: both only as literal code spans
+        asked = "、".join(safe.label(f"{x} {names[x]}" if x in names else x) for x in dict.fromkeys(requested))
+        own_text = " × ".join(safe.label(f"{x} {names[x]}") for x in (c2 or st.session_state["chain"],
+                                                                     p2 or st.session_state["park"]) if x in names)
         st.warning(f"您无权查看所请求的范围({asked}),已切换到您的授权范围:{own_text or '—'}。",
                    icon=":material/lock:")
     with st.sidebar:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from . import filters as flt
 from . import labels as L
-from . import targets
+from . import safe, targets
 from .db import WarehouseError, run_query
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 from .paths import ROOT
@@ -23,8 +23,14 @@ span.crumbs, span.crumb-sep { font-size: 0.9rem; opacity: 0.85; }
 .st-key-crumbs { margin-bottom: -1.2rem; }
 .st-key-crumbs button { padding: 0; min-height: 0; font-size: 0.9rem; }
 .st-key-crumbs button p { text-decoration: underline dotted; text-underline-offset: 3px; }
+/* safe.label(): a warehouse value in a widget label is a Markdown code span, drawn as ordinary text */
+button code, [data-testid="stExpander"] summary code, [data-testid="stTab"] code {
+  background: none !important; color: inherit !important; font: inherit !important; padding: 0 !important; }
 </style>
 """
+
+
+RESPONSIVE_CSS = ROOT / "static" / "css" / "responsive.css"
 
 
 def meta() -> dict[str, str]:
@@ -41,6 +47,7 @@ def stamp_text() -> str:
 def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     """Standard page top: filters, breadcrumbs (全区 › 链/园 › …), title and the data stamp."""
     st.markdown(CSS, unsafe_allow_html=True)
+    st.html(RESPONSIVE_CSS)              # phones: stacked layout, 44 px tap targets
     try:
         f = flt.current()
     except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence
@@ -51,8 +58,7 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
         breadcrumbs(f, crumbs or [])
         st.title(title)
     with right:
-        st.markdown(f"<div class='stamp'>{stamp_text()}<br>{f.quarter} · {f.scope_label}</div>",
-                    unsafe_allow_html=True)
+        st.html(safe.html("<div class='stamp'>{}<br>{} · {}</div>", stamp_text(), f.quarter, f.scope_label))
     return f
 
 
@@ -67,18 +73,20 @@ def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
     last = None if tail else levels.pop()[0]      # the deepest filter level is where we are
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="crumbs"):
         for i, (label, target, params) in enumerate(levels):
-            st.button(label, key=f"crumb_{i}", type="tertiary", on_click=drill.request,
-                      args=(target,), kwargs=params, help=f"返回{label}")
-            st.markdown("<span class='crumb-sep'>›</span>", unsafe_allow_html=True)
+            st.button(safe.label(label), key=f"crumb_{i}", type="tertiary", on_click=drill.request,
+                      args=(target,), kwargs=params, help="返回上一级" if i else "返回全区")
+            st.html("<span class='crumb-sep'>›</span>")
         here = " › ".join(([last] if last else []) + tail)
-        st.markdown(f"<span class='crumbs'>{here}</span>", unsafe_allow_html=True)
+        st.html(safe.html("<span class='crumbs'>{}</span>", here))
 
 
 def crumb_trail(at) -> str:
     """The breadcrumb trail as text, from an AppTest run (for tests)."""
-    links = [b.label for b in at.button if (b.key or "").startswith("crumb_")]
-    here = [m.value for m in at.markdown if "class='crumbs'" in m.value]
-    text = here[0].split(">", 1)[1].rsplit("<", 1)[0] if here else ""
+    import html
+    links = [b.label.strip("`").strip() if b.label.startswith("`") else b.label
+             for b in at.button if (b.key or "").startswith("crumb_")]
+    here = [h.proto.body for h in at.get("html") if "class='crumbs'" in h.proto.body]
+    text = html.unescape(here[0].split(">", 1)[1].rsplit("<", 1)[0]) if here else ""
     return " › ".join(links + ([text] if text else []))
 
 
@@ -119,9 +127,9 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
         foot.append(f"同比 {yoy}" if yoy else "同比:上年同季无数据")
         if h.target:
             t = h.target
-            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 应达 {targets.value(t, 'expected')} "
-                        f"<b class='s-{t['status']}'>{STATUS_TEXT[t['status']]}</b>")
-        st.markdown(f"<div class='kpi-foot'>{'<br>'.join(foot)}</div>", unsafe_allow_html=True)
+            foot.append(safe.html("年度目标 {} · 应达 {} <b class='s-{}'>{}</b>", fmt_value(k, t['target_value']),
+                                  targets.value(t, 'expected'), t['status'], STATUS_TEXT[t['status']]))
+        st.html(safe.html("<div class='kpi-foot'>{}</div>", safe.join("<br>", foot)))
 
 
 def kpi_grid(items: list[Headline], trend_rows: dict[str, list] | None = None, per_row: int = 5) -> None:
@@ -231,11 +239,24 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
     download_buttons(shown, filename, key, column_config=cfg)
 
 
-def reconcile_text(df, metric: str, total, *, who: str = "产业链", remainder: str = "未归链") -> str:
-    """How a per-chain (per-park) breakdown adds up to the district figure, from the breakdown's own
-    remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or, when an enterprise
-    sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'."""
+def total_row(quarter_end: str, chain_key: str = "*", park_key: str = "*") -> dict | None:
+    """The KPI row of a total (the district, a chain over all parks, a park over all chains) if the
+    session's grant may see it, else None: a chain or park role is not shown district totals."""
+    from . import scope
+    if not scope.current_grant().allows(chain_key, park_key):
+        return None
+    return run_query("shared/kpi_trend", quarter_end=quarter_end, chain_id=chain_key, park_id=park_key).row(-1, named=True)
+
+
+def reconcile_text(df, metric: str, total_row: dict | None, *, who: str = "产业链", remainder: str = "未归链") -> str:
+    """How a per-chain (per-park) breakdown adds up to the total (`total_row`, from `total_row()`), from
+    the breakdown's own remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or,
+    when an enterprise sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'. Empty when
+    the total is not the session's to see."""
     import polars as pl
+    if total_row is None:
+        return ""
+    total = total_row.get(metric)
     k = BY_KEY[metric]
     rem = df.filter(pl.col("is_remainder"))
     r = rem[metric][0] if rem.height else None

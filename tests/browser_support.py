@@ -299,3 +299,59 @@ def open_page(page, base: str, path: str) -> None:
     page.goto(base + path)
     wait_for_app(page)
     page.get_by_text("筛选", exact=True).first.wait_for(timeout=30_000)
+
+
+# --------------------------------------------------------------------------
+# Layout settled: measure only then
+# --------------------------------------------------------------------------
+# A cheap fingerprint of the layout: document and scroller sizes, fonts, and the box of every element
+# container, chart and canvas. Two equal fingerprints two animation frames apart = nothing is moving.
+_LAYOUT_SIGNATURE_JS = """
+async () => {
+  await document.fonts.ready;
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  const sig = () => {
+    const parts = [document.fonts.status, innerWidth, innerHeight,
+                   document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+    for (const sel of ['[data-testid="stMain"]', '[data-testid="stSidebar"]']) {
+      const el = document.querySelector(sel);
+      if (el) { const r = el.getBoundingClientRect();
+                parts.push(el.scrollWidth, el.scrollHeight, Math.round(r.left), Math.round(r.width)); }
+    }
+    const els = document.querySelectorAll(
+      '[data-testid="stElementContainer"], .js-plotly-plot .main-svg, canvas, iframe, .echarts-container');
+    parts.push(els.length);
+    for (const el of els) {
+      const r = el.getBoundingClientRect();
+      parts.push(Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height));
+    }
+    return parts.join(',');
+  };
+  const a = sig();
+  await frame(); await frame();
+  return a === sig() && document.fonts.status === 'loaded';
+}
+"""
+
+
+def wait_for_layout(page, timeout: float = 60_000, stable_checks: int = 2) -> None:
+    """Wait until the page can be measured: Streamlit has no run pending (`wait_for_app`), every web
+    font is loaded (`document.fonts.ready`), and the layout did not change between two animation
+    frames `stable_checks` times in a row (charts drawn, sidebar and scaling transitions over).
+
+    Use it after `wait_for_app` (or instead of it) right before reading sizes, positions or colours;
+    never a fixed sleep. `timeout` is in milliseconds.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    wait_for_app(page, timeout=timeout, settle_ms=200)
+    in_a_row = 0
+    while in_a_row < stable_checks:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page layout did not settle")
+        if page.evaluate(_APP_IDLE_JS) and page.evaluate(_LAYOUT_SIGNATURE_JS):
+            in_a_row += 1
+        else:
+            in_a_row = 0
+            # a rerun started meanwhile (e.g. a component reported its size): wait for it to end
+            remaining = max(1_000, (deadline - time.monotonic()) * 1000)
+            page.wait_for_function(_APP_IDLE_JS, timeout=remaining, polling=100)

@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import db, ui
 from dashboard.auth import web
 from dashboard.dataio import limits
@@ -119,7 +120,7 @@ with tab_imp:
     res = st.session_state.get(RES)
     if res is not None:
         plan = res.plan
-        names = "、".join(f.name for f in plan.files)
+        names = "、".join(safe.label(f.name) for f in plan.files)   # a file name is the uploader's text
         if not plan.ok:
             st.error(f"{plan.summary()}。文件:{names}", icon=":material/error:")
             counts = pl.DataFrame(plan.rule_counts, schema=["规则", "处数"], orient="row")

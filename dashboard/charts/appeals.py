@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme, vocab
+from .. import safe, theme, vocab
 from .base import _layout, first_quarter_note, rate_axis
 
 PROGRAM_COLORS = dict(zip(vocab.PROGRAMS, [theme.RED, theme.GOLD, theme.BLUE]))
@@ -58,7 +58,7 @@ def group_bars(df: pl.DataFrame, metric: str, label_col: str = "label", *, heigh
     vals = d[metric].to_list()
     color = theme.RED if metric == "n_overdue" else (theme.GOLD if metric == "avg_resolve_days" else theme.BLUE)
     fig = go.Figure(go.Bar(
-        x=[v * 100 if is_rate else v for v in vals], y=d[label_col].to_list(), orientation="h",
+        x=[v * 100 if is_rate else v for v in vals], y=[safe.plotly_text(v) for v in d[label_col].to_list()], orientation="h",
         marker_color=color, text=[_fmt(v, unit, is_rate) for v in vals], textposition="auto",
         cliponaxis=False, customdata=d[id_col].to_list() if id_col else None,
         hovertemplate="%{y}<br>" + label + ":%{text}<extra></extra>"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme
+from .. import safe, theme
 from ..kpis import BY_KEY, fmt_value
 
 
@@ -66,7 +66,7 @@ def ranking_bar(df: pl.DataFrame, metric: str, id_col: str, name_col: str, *,
     k = BY_KEY[metric]
     vals = [v * 100 if k.is_rate and v is not None else v for v in d[metric].to_list()]
     fig = go.Figure(go.Bar(
-        x=vals, y=d[name_col].to_list(), orientation="h",
+        x=vals, y=[safe.plotly_text(v) for v in d[name_col].to_list()], orientation="h",
         marker=dict(color=colors,
                     line=dict(width=[3 if i == selected else 0 for i in d[id_col].to_list()], color=theme.GOLD)),
         text=_text(metric, d[metric].to_list()), textposition="auto", cliponaxis=False,
@@ -88,16 +88,16 @@ def column_bar(df: pl.DataFrame, metrics: list[str], id_col: str, name_col: str,
         vals = df[m].to_list()
         if k.is_rate:
             fig.add_trace(go.Scatter(
-                x=df[name_col].to_list(), y=[None if v is None else v * 100 for v in vals], name=k.label,
+                x=[safe.plotly_text(v) for v in df[name_col].to_list()], y=[None if v is None else v * 100 for v in vals], name=k.label,
                 mode="lines+markers", yaxis="y2", customdata=df[id_col].to_list(),
                 line=dict(color=theme.SERIES[i % len(theme.SERIES)], width=3),
                 hovertemplate="%{x}<br>" + k.label + ":%{y:.1f}%<extra></extra>"))
         else:
             fig.add_trace(go.Bar(
-                x=df[name_col].to_list(), y=vals, name=k.label, customdata=df[id_col].to_list(),
+                x=[safe.plotly_text(v) for v in df[name_col].to_list()], y=vals, name=k.label, customdata=df[id_col].to_list(),
                 marker_color=theme.SERIES[i % len(theme.SERIES)],
                 hovertemplate="%{x}<br>" + k.label + ":%{y:,}" + k.unit + "<extra></extra>"))
-    _layout(fig, height, barmode="group", xaxis=dict(title=None, tickangle=-30),
+    _layout(fig, height, barmode="group", xaxis=dict(title=None, autotickangles=[0, 30, 60, 90]),
             yaxis=dict(title=None, rangemode="tozero"),
             yaxis2=rate_axis(overlaying="y", side="right", showgrid=False))
     return fig

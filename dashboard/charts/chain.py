@@ -4,8 +4,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme
 from .. import labels as L
+from .. import safe, theme
 from .base import _layout
 
 MEETING_KINDS = ["专题会议", "党建联席会议", "战略咨询会议", "吐槽大会"]
@@ -47,7 +47,7 @@ def support_by_chain(df: pl.DataFrame, measure: str, *, selected: str | None = N
     label, unit = SUPPORT[measure]
     years = sorted(df["year"].unique().to_list())
     chains = df.select("chain_id", "chain_name").unique().sort("chain_id")
-    names = [f"{c} {n}" for c, n in chains.iter_rows()]
+    names = [safe.plotly_text(f"{c} {n}") for c, n in chains.iter_rows()]   # Plotly renders tags in categories
     fig = go.Figure()
     for i, y in enumerate(years):
         d = chains.join(df.filter(pl.col("year") == y).select("chain_id", measure), on="chain_id", how="left")

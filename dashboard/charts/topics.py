@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from .. import labels as L
-from .. import theme, vocab
+from .. import safe, theme, vocab
 from .base import _layout, first_quarter_note, rate_axis
 
 # 梯度培育: the ladder (bottom → top) and the honours held alongside it
@@ -79,7 +79,7 @@ def batch_bars(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
 
     `df`: rows of one honour from cultivation/by_batch (batch, first_awarded_on, n_awards, n_valid)."""
     d = df.sort("first_awarded_on", "batch")
-    x = d["batch"].to_list()
+    x = [safe.plotly_text(b) for b in d["batch"].to_list()]     # batch names are imported text
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x, y=d["n_awards"].to_list(), name="认定数", marker_color=theme.BLUE,
                          text=d["n_awards"].to_list(), textposition="outside", cliponaxis=False,
@@ -97,7 +97,7 @@ def rate_bars(df: pl.DataFrame, id_col: str, name_col: str, *, selected: str | N
     """组织覆盖率 / 单独组建率 / 工作覆盖率 per chain or park as grouped horizontal bars (best work coverage at
     the top); `customdata` = id so a click drills down."""
     d = df.sort("work_coverage_rate", descending=False, nulls_last=False)
-    names = [("● " if i == selected else "") + n for i, n in zip(d[id_col].to_list(), d[name_col].to_list())]
+    names = [safe.plotly_text(("● " if i == selected else "") + n) for i, n in zip(d[id_col].to_list(), d[name_col].to_list())]
     fig = go.Figure()
     for m, label in RATE_METRICS.items():
         vals = [None if v is None else v * 100 for v in d[m].to_list()]
@@ -175,7 +175,8 @@ def unit_type_bars(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
 def chain_secretary_bars(df: pl.DataFrame, *, selected: str | None = None, height: int | None = None) -> go.Figure:
     """在岗第一书记 per chain (horizontal, most at the top), label with served enterprises; customdata = chain_id."""
     d = df.sort("n_secretaries", "chain_id", descending=[False, True])
-    names = [("● " if i == selected else "") + n for i, n in zip(d["chain_id"].to_list(), d["chain_name"].to_list())]
+    names = [safe.plotly_text(("● " if i == selected else "") + n)
+             for i, n in zip(d["chain_id"].to_list(), d["chain_name"].to_list())]
     fig = go.Figure(go.Bar(
         x=d["n_secretaries"].to_list(), y=names, orientation="h", marker_color=theme.RED,
         marker_line=dict(width=[3 if i == selected else 0 for i in d["chain_id"].to_list()], color=theme.GOLD),
