@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import filters as flt
+from . import labels as L
 from . import safe, targets
 from .db import WarehouseError, run_query
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
@@ -108,7 +109,7 @@ def card_delta(h: Headline, chart_data: list | None) -> tuple[list | None, str, 
 
 def kpi_card(h: Headline, chart_data: list | None = None) -> None:
     k = h.kpi
-    help_text = f"**口径**:{k.definition}\n\n来源表:{k.tables}"
+    help_text = f"**口径**:{k.definition}\n\n来源表:{L.tables_text(k.tables)}"
     if h.target:
         t = h.target
         help_text += (f"\n\n**年度目标**:{fmt_value(k, t['target_value'])};年初基数 {fmt_value(k, t['base'])},"
