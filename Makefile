@@ -8,8 +8,9 @@ STAMP     := $(VENV)/.stamp
 WAREHOUSE := data/warehouse.duckdb
 REQS      := requirements.txt requirements-dev.txt
 # Debian packages the browser tests, PDF checks, the replica tests (nginx, see `cluster`) and the
-# app-state store tests (PostgreSQL) need.
-SYSPKGS   := chromium fonts-noto-cjk poppler-utils nginx postgresql
+# app-state store tests (PostgreSQL) need. fonts-wqy-microhei: a TrueType CJK font, which the PDF
+# embeds as CID TrueType (Noto Sans CJK's CFF outlines print as Type 3).
+SYSPKGS   := chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils nginx postgresql
 CHROMIUM  := /usr/bin/chromium
 
 .PHONY: help venv sysdeps run test bench bench-load cluster clean
@@ -17,7 +18,7 @@ CHROMIUM  := /usr/bin/chromium
 help:
 	@echo "可用命令："
 	@echo "  make venv     创建虚拟环境 .venv 并安装 requirements-dev.txt（依赖文件更新后才重装）"
-	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 中文字体、poppler-utils、nginx、PostgreSQL（需 root）"
+	@echo "  make sysdeps  安装系统依赖：Chromium、Noto CJK 与文泉驿微米黑中文字体、poppler-utils、nginx、PostgreSQL（需 root）"
 	@echo "  make run      生成演示数据仓库（如缺失）并在 http://127.0.0.1:8501 启动驾驶舱"
 	@echo "  make test     运行全部测试（含 Chromium 浏览器测试）"
 	@echo "  make bench    运行性能基准（规模 1 与 25）"
@@ -42,11 +43,13 @@ sysdeps:
 	if ! { fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then \
 		missing="$$missing fonts-noto-cjk"; \
 	fi; \
+	{ fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || dpkg -s fonts-wqy-microhei >/dev/null 2>&1; } \
+		|| missing="$$missing fonts-wqy-microhei"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing="$$missing nginx"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -z "$$missing" ]; then \
-		echo "系统依赖已就绪（chromium、fonts-noto-cjk、poppler-utils、nginx、postgresql）"; \
+		echo "系统依赖已就绪（chromium、fonts-noto-cjk、fonts-wqy-microhei、poppler-utils、nginx、postgresql）"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "安装缺失的系统依赖：$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \

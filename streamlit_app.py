@@ -30,9 +30,14 @@ default = roles.DEFAULT_PAGE.get(role, "overview")
 sections: dict[str, list] = {}
 start = None
 for section, path, title, icon, url_path in nav.for_role(role):
-    pg = st.Page(path, title=title, icon=icon, url_path=url_path, default=(url_path == default))
+    pg = st.Page(path, title=title, icon=icon, url_path=url_path)
     start = pg if url_path == default else start
     sections.setdefault(section, []).append(pg)
+# The start page answers at its own path too (/overview opens 总览, not "Page not found"): Streamlit serves
+# the default page only at "/", so "/" is a hidden page that switches to it, keeping the filters in the URL.
+if start is not None:
+    sections[next(iter(sections))].insert(0, st.Page(web.go_to(start, keep_query=True), title=start.title,
+                                                     url_path="start", default=True, visibility="hidden"))
 # The paths this role may not open answer "无权访问" (their links are hidden below), not Streamlit's
 # English "page not found"; a kiosk token gets the login form there.
 denied = [p for p in nav.PAGES if not roles.may_open(role, p[4])] + [(None, login_path, login_title, None, login_url)]
@@ -45,6 +50,8 @@ for _, path, title, _, url_path in denied:
     sections[last].append(st.Page(target, title=f"{title}(无权访问)", url_path=url_path))
 page = st.navigation(sections, position="hidden" if role == roles.KIOSK else "sidebar", expanded=True)
 web.hide_nav_links([p[4] for p in denied])
+if start is not None and page.url_path == "":      # "/": on to the start page before any chrome is drawn
+    page.run()
 if role == roles.KIOSK and page.url_path != "bigscreen":
     page.run()
     st.stop()

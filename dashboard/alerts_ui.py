@@ -1,38 +1,35 @@
 """需关注事项 on the pages: the 督办 list (滞后 then 关注, each with who answers for it and a link to its
 scope's page), the overdue appeals by age with the oldest named, and a scope's status banner.
 
-Everything comes from `dashboard.targets` (one mart, one set of words). Warehouse text is escaped with
-html.escape before it becomes HTML.
+Everything comes from `dashboard.targets` (one mart, one set of words). Warehouse text reaches HTML only
+through dashboard.safe (escaped), and a widget label only as safe.label.
 """
 from __future__ import annotations
-
-import html
 
 import polars as pl
 import streamlit as st
 
-from . import drill, filters as flt, targets
+from . import drill, filters as flt, safe, targets
 from .db import run_query
 from .kpis import STATUS_WORD, TARGET_RULE
 from .paths import ROOT
 
 CSS_FILE = ROOT / "static" / "css" / "alerts.css"
-e = html.escape
 
 
 def css() -> None:
     st.html(CSS_FILE)
 
 
-def _badge(status: str) -> str:
-    return f"<span class='al-badge s-{e(status)}'>{STATUS_WORD[status]}</span>"
+def _badge(status: str) -> safe.Markup:
+    return safe.html("<span class='al-badge s-{}'>{}</span>", status, STATUS_WORD[status])
 
 
-def counts_html(c: dict[str, int], total: int) -> str:
-    return (f"<span class='al-n al-red'>● 滞后 {c['红']} 项</span>"
-            f"<span class='al-n al-yellow'>● 关注 {c['黄']} 项</span>"
-            f"<span class='al-n al-green'>● 正常 {c['绿']} 项</span>"
-            f"<span class='al-n al-muted'>共 {total} 项年度目标</span>")
+def counts_html(c: dict[str, int], total: int, cls: str = "al-n") -> safe.Markup:
+    return safe.html("<span class='{cls} al-red'>● 滞后 {} 项</span>"
+                     "<span class='{cls} al-yellow'>● 关注 {} 项</span>"
+                     "<span class='{cls} al-green'>● 正常 {} 项</span>"
+                     "<span class='{cls} al-muted'>共 {} 项年度目标</span>", c['红'], c['黄'], c['绿'], total, cls=cls)
 
 
 def _row(r: dict, key: str, link: bool, with_scope: bool = True) -> None:
@@ -45,14 +42,14 @@ def _row(r: dict, key: str, link: bool, with_scope: bool = True) -> None:
         c1.html(_badge(r["status"]))
         if c2 is not None and link and r["scope_type"] != "district":
             page, params = targets.page_link(r)
-            c2.button(r["scope_name"], key=f"algo_{key}", type="tertiary", on_click=drill.request,
-                      args=(page,), kwargs=params,
-                      help=f"打开{targets.SCOPE_WORD[r['scope_type']]}“{r['scope_name']}”页面")
+            c2.button(safe.label(r["scope_name"]), key=f"algo_{key}", type="tertiary", on_click=drill.request,
+                      args=(page,), kwargs=params, help=f"打开该{targets.SCOPE_WORD[r['scope_type']]}的页面")
         elif c2 is not None:
-            c2.html(f"<div class='al-row'><b>{e(r['scope_name'])}</b></div>")
-        c3.html(f"<div class='al-row'><span class='al-metric'>{e(r['label'])}</span> "
-                f"{e(targets.versus_text(r))}({e(targets.gap_text(r))})· 年度目标 {e(targets.value(r, 'target_value'))}"
-                f"<br><span class='al-sub'>{e(targets.forecast_text(r))} · 责任:{e(r['responsible'])}</span></div>")
+            c2.html(safe.html("<div class='al-row'><b>{}</b></div>", r['scope_name']))
+        c3.html(safe.html("<div class='al-row'><span class='al-metric'>{}</span> {}({})· 年度目标 {}"
+                          "<br><span class='al-sub'>{} · 责任:{}</span></div>",
+                          r['label'], targets.versus_text(r), targets.gap_text(r), targets.value(r, 'target_value'),
+                          targets.forecast_text(r), r['responsible']))
 
 
 def attention_panel(f: flt.Filters, *, key: str = "al", height: int = 440, title: str = "需关注事项",
@@ -61,8 +58,8 @@ def attention_panel(f: flt.Filters, *, key: str = "al", height: int = 440, title
     `df`: the items to show (default: those of the filtered scope). Returns all items (green included)."""
     df = targets.items(f.quarter_end, f.chain_id, f.park_id) if df is None else df
     c = targets.counts(df)
-    st.html(f"<div class='al-head' id='attention'><span class='al-title'>{e(title)}</span>"
-            f"{counts_html(c, df.height)}</div>")
+    st.html(safe.html("<div class='al-head' id='attention'><span class='al-title'>{}</span>{}</div>",
+                      title, counts_html(c, df.height)))
     if df.is_empty():
         st.info("本范围(产业链 × 园区交叉)不设年度目标:年度目标按全区、各产业链、各园区分别设定。",
                 icon=":material/info:")
@@ -86,20 +83,22 @@ def overdue_ages(f: flt.Filters, *, key: str = "age") -> pl.DataFrame:
     p = dict(quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_key)
     ages = run_query("appeals/overdue_age", **p)
     total = int(ages["n_overdue"].sum())
-    st.html(f"<div class='al-head'><span class='al-title'>超期未办结诉求</span>"
-            f"<span class='al-n {'al-red' if total else 'al-green'}'>{total} 件</span>"
-            "<span class='al-n al-muted'>按超期时长</span></div>")
-    boxes = "".join(
-        f"<div class='al-age{' hot' if r['overdue_bucket'] >= 3 and r['n_overdue'] else ''}'>"
-        f"<b>{r['n_overdue']:,}</b><span>超期 {e(r['overdue_bucket_label'])}</span></div>"
-        for r in ages.iter_rows(named=True))
-    st.html(f"<div class='al-ages'>{boxes}</div>")
+    st.html(safe.html("<div class='al-head'><span class='al-title'>超期未办结诉求</span>"
+                      "<span class='al-n {}'>{} 件</span><span class='al-n al-muted'>按超期时长</span></div>",
+                      'al-red' if total else 'al-green', total))
+    boxes = safe.join("", (
+        safe.html("<div class='al-age{}'><b>{:,}</b><span>超期 {}</span></div>",
+                  ' hot' if r['overdue_bucket'] >= 3 and r['n_overdue'] else '', r['n_overdue'],
+                  r['overdue_bucket_label'])
+        for r in ages.iter_rows(named=True)))
+    st.html(safe.html("<div class='al-ages'>{}</div>", boxes))
     if total:
         o = run_query("appeals/overdue", **p).row(0, named=True)
-        st.html(f"<div class='al-oldest'>超期最久:<b>{e(o['name'])}</b> 的{e(o['category'])}诉求,"
-                f"承办单位 {e(o['handler_unit_name'])},{o['received_on']:%Y-%m-%d} 收到、"
-                f"办理期限 {o['due_on']:%Y-%m-%d},已超期 <b class='al-red'>{o['days_overdue']:,} 天</b>"
-                f"(来源:{e(o['source'])} · 产业链:{e(o['chain_name'])} · 园区:{e(o['park_name'])})。</div>")
+        st.html(safe.html("<div class='al-oldest'>超期最久:<b>{}</b> 的{}诉求,承办单位 {},{:%Y-%m-%d} 收到、"
+                          "办理期限 {:%Y-%m-%d},已超期 <b class='al-red'>{:,} 天</b>"
+                          "(来源:{} · 产业链:{} · 园区:{})。</div>",
+                          o['name'], o['category'], o['handler_unit_name'], o['received_on'], o['due_on'],
+                          o['days_overdue'], o['source'], o['chain_name'], o['park_name']))
     else:
         st.success("无超期未办结诉求。")
     st.caption("超期 = 截至季末未办结且办理期限早于季末;按诉求登记的产业链、园区统计。")
@@ -116,9 +115,9 @@ def status_banner(df: pl.DataFrame, scope_label: str) -> None:
     items = targets.alerts(df)
     names = "、".join(f"{r['label']}({STATUS_WORD[r['status']]})" for r in items.iter_rows(named=True))
     cls = {"红": "al-red", "黄": "al-yellow", "绿": "al-green"}[worst]
-    st.html(f"<div class='al-banner s-{worst}' id='status-banner'><b class='{cls}'>"
-            f"● {e(scope_label)} · {lead}</b>:{counts_html(c, df.height)}"
-            + (f"<br>{e(names)}" if names else "") + "</div>")
+    st.html(safe.html("<div class='al-banner s-{}' id='status-banner'><b class='{}'>● {} · {}</b>:{}{}</div>",
+                      worst, cls, scope_label, lead, counts_html(c, df.height),
+                      safe.html("<br>{}", names) if names else ""))
 
 
 def metric_targets(f: flt.Filters, metrics: list[str], *, key: str) -> pl.DataFrame:
@@ -131,16 +130,16 @@ def metric_targets(f: flt.Filters, metrics: list[str], *, key: str) -> pl.DataFr
     with st.container(border=True, key=f"{key}_box"):
         lines = []
         for r in here.iter_rows(named=True):
-            lines.append(f"{_badge(r['status'])} <b>{e(r['label'])}</b>({e(f.scope_label)}):"
-                         f"{e(targets.versus_text(r))}({e(targets.gap_text(r))}),年度目标 {e(targets.value(r, 'target_value'))},"
-                         f"{e(targets.forecast_text(r))}")
+            lines.append(safe.html("{} <b>{}</b>({}):{}({}),年度目标 {},{}", _badge(r['status']), r['label'],
+                                   f.scope_label, targets.versus_text(r), targets.gap_text(r),
+                                   targets.value(r, 'target_value'), targets.forecast_text(r)))
         others = df.filter(~((pl.col("chain_id") == f.chain_key) & (pl.col("park_id") == f.park_key)))
         c = targets.counts(others)
         if others.height:
-            lines.append(f"<span class='al-muted'>各产业链、各园区的同类目标 {others.height} 项:</span>"
-                         + counts_html(c, others.height).replace("al-n", "al-n al-small"))
-        st.html("<div class='al-head'><span class='al-title'>本专题年度目标</span></div>"
-                + "".join(f"<div class='al-row'>{x}</div>" for x in lines))
+            lines.append(safe.html("<span class='al-muted'>各产业链、各园区的同类目标 {} 项:</span>{}",
+                                   others.height, counts_html(c, others.height, "al-n al-small")))
+        st.html(safe.html("<div class='al-head'><span class='al-title'>本专题年度目标</span></div>{}",
+                          safe.join("", (safe.html("<div class='al-row'>{}</div>", x) for x in lines))))
         al = targets.alerts(others)
         if al.height:
             with st.expander(f"各产业链、各园区中滞后 / 需关注的 {al.height} 项", icon=":material/flag:"):

@@ -9,7 +9,6 @@ the data so a newly published warehouse shows up without a page reload.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import math
 import time
@@ -18,7 +17,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from . import kpis, targets, theme
+from . import kpis, safe, targets, theme
 from .charts import screen
 from .db import run_query
 from .paths import GEO_DIR
@@ -295,73 +294,73 @@ def warning(q_end: dt.date, item: Item) -> dict:
 
 
 # ------------------------------------------------------------------------------------------- HTML
-def esc(s) -> str:
-    return html.escape(str(s))
-
-
-def panel_title(title: str, extra: str = "", extra_html: str = "") -> str:
-    ex = f"<span class='bs-ptitle-x'>{extra_html or esc(extra)}</span>" if (extra or extra_html) else ""
-    return f"<div class='bs-ptitle'><span class='bs-ptitle-t'>{esc(title)}</span>{ex}</div>"
+# Warehouse text (case titles, names, scope labels) reaches HTML only through dashboard.safe.
+def panel_title(title: str, extra: str = "", extra_html: safe.Markup | None = None) -> safe.Markup:
+    ex = safe.html("<span class='bs-ptitle-x'>{}</span>", extra_html or extra) if (extra or extra_html) else ""
+    return safe.html("<div class='bs-ptitle'><span class='bs-ptitle-t'>{}</span>{}</div>", title, ex)
 
 
 CASE_VH = 10.5                       # one ticker card (2 fit in the panel)
 CASE_STEP_S = 6                      # the ticker moves up one card every CASE_STEP_S seconds (JS in TOP_JS)
 
 
-def cases_html(cases: list[dict], note: str = "") -> str:
+def cases_html(cases: list[dict], note: str = "") -> safe.Markup:
     """The 典型案例 ticker: fixed-height cards, the list twice; the browser moves it up one card at a time
     (a short transition, not a continuous scroll: the screen repaints only while a card slides)."""
     if not cases:
-        return "<div class='bs-cases'><div class='bs-cases-empty'>暂无典型案例</div></div>"
-    cards = "".join(
-        f"<div class='bs-case'><div class='bs-case-h'><span class='bs-case-k'>{esc(c['kind'])}</span>"
-        f"<span class='bs-case-d'>{esc(c['date'])}</span></div>"
-        f"<div class='bs-case-t'>{esc(c['title'])}</div>"
-        f"<div class='bs-case-w'>{esc(c['who'])} · {esc(c['where'])}</div></div>" for c in cases)
+        return safe.html("<div class='bs-cases'><div class='bs-cases-empty'>暂无典型案例</div></div>")
+    cards = safe.join("", (
+        safe.html("<div class='bs-case'><div class='bs-case-h'><span class='bs-case-k'>{}</span>"
+                  "<span class='bs-case-d'>{}</span></div><div class='bs-case-t'>{}</div>"
+                  "<div class='bs-case-w'>{} · {}</div></div>", c['kind'], c['date'], c['title'], c['who'], c['where'])
+        for c in cases))
     n = len(cases)
-    body = (f"<div class='bs-cases-roll' data-n='{n}' data-step-vh='{CASE_VH}'>{cards}{cards}</div>" if n > 2
-            else f"<div class='bs-cases-still'>{cards}</div>")
-    nt = f"<div class='bs-cases-note'>{esc(note)}</div>" if note else ""
-    return f"<div class='bs-cases'>{nt}<div class='bs-cases-win'>{body}</div></div>"
+    body = (safe.html("<div class='bs-cases-roll' data-n='{}' data-step-vh='{}'>{}{}</div>", n, CASE_VH, cards, cards)
+            if n > 2 else safe.html("<div class='bs-cases-still'>{}</div>", cards))
+    nt = safe.html("<div class='bs-cases-note'>{}</div>", note) if note else ""
+    return safe.html("<div class='bs-cases'>{}<div class='bs-cases-win'>{}</div></div>", nt, body)
 
 
 WARN_ITEM_VH = 4.3                   # one 预警 ticker line (3 fit under the age row)
 
 
-def warn_title_extra(warn: dict) -> str:
+def warn_title_extra(warn: dict) -> safe.Markup:
     c = warn["counts"]
-    return (f"年度目标 <b style='color:{BAD}'>滞后 {c['红']}</b> · <b style='color:{WARN}'>关注 {c['黄']}</b>"
-            f" / {warn['n_targets']} 项")
+    return safe.html("年度目标 <b style='color:{}'>滞后 {}</b> · <b style='color:{}'>关注 {}</b> / {} 项",
+                     BAD, c['红'], WARN, c['黄'], warn['n_targets'])
 
 
-def warn_html(warn: dict) -> str:
+def warn_html(warn: dict) -> safe.Markup:
     """The 预警 panel: overdue appeals by age on top, then the 滞后 targets (关注 when none), rolling when long."""
-    ages = "".join(f"<div class='bs-age{' hot' if hot and n else ''}'><b>{n:,}</b><span>{esc(lab)}</span></div>"
-                   for lab, n, hot in warn["ages"])
-    head = (f"<div class='bs-ages'><div class='bs-age-t'>超期诉求<span><b>{warn['n_overdue']:,}</b> 件</span></div>{ages}</div>")
+    ages = safe.join("", (safe.html("<div class='bs-age{}'><b>{:,}</b><span>{}</span></div>",
+                                    ' hot' if hot and n else '', n, lab) for lab, n, hot in warn["ages"]))
+    head = safe.html("<div class='bs-ages'><div class='bs-age-t'>超期诉求<span><b>{:,}</b> 件</span></div>{}</div>",
+                     warn['n_overdue'], ages)
     if not warn["n_targets"]:
-        body = "<div class='bs-warn-empty'>本范围未设年度目标</div>"
+        body = safe.html("<div class='bs-warn-empty'>本范围未设年度目标</div>")
     elif not warn["items"]:
-        body = "<div class='bs-warn-empty ok'>年度目标进度均正常</div>"
+        body = safe.html("<div class='bs-warn-empty ok'>年度目标进度均正常</div>")
     else:
-        lines = "".join(
-            f"<div class='bs-warn-i'><div class='bs-warn-h'><span class='bs-warn-s s-{esc(r['status'])}'>{esc(r['word'])}</span>"
-            f"<span class='bs-warn-n'>{esc(r['scope'] + ' · ' if r['scope'] else '')}{esc(r['label'])}</span></div>"
-            f"<div class='bs-warn-l'>{esc(r['line'])}</div></div>" for r in warn["items"])
+        lines = safe.join("", (
+            safe.html("<div class='bs-warn-i'><div class='bs-warn-h'><span class='bs-warn-s s-{}'>{}</span>"
+                      "<span class='bs-warn-n'>{}{}</span></div><div class='bs-warn-l'>{}</div></div>",
+                      r['status'], r['word'], r['scope'] + ' · ' if r['scope'] else '', r['label'], r['line'])
+            for r in warn["items"]))
         n = len(warn["items"])
-        body = (f"<div class='bs-cases-roll bs-warn-roll' data-n='{n}' data-step-vh='{WARN_ITEM_VH}'>{lines}{lines}</div>"
-                if n > 3 else f"<div class='bs-cases-still'>{lines}</div>")
-    return f"<div class='bs-warn'>{head}<div class='bs-warn-win'>{body}</div></div>"
+        body = (safe.html("<div class='bs-cases-roll bs-warn-roll' data-n='{}' data-step-vh='{}'>{}{}</div>",
+                          n, WARN_ITEM_VH, lines, lines)
+                if n > 3 else safe.html("<div class='bs-cases-still'>{}</div>", lines))
+    return safe.html("<div class='bs-warn'>{}<div class='bs-warn-win'>{}</div></div>", head, body)
 
 
-def waiting_html(message: str = "数据更新中,请稍候") -> str:
-    return (f"<div class='bs-wait'><div class='bs-wait-title'>链长制 · 党建引领监测驾驶舱</div>"
-            f"<div class='bs-wait-ring'></div><div class='bs-wait-msg'>{esc(message)}</div>"
-            f"<div class='bs-wait-sub'>数据暂时无法读取,系统将自动重试</div></div>")
+def waiting_html(message: str = "数据更新中,请稍候") -> safe.Markup:
+    return safe.html("<div class='bs-wait'><div class='bs-wait-title'>链长制 · 党建引领监测驾驶舱</div>"
+                     "<div class='bs-wait-ring'></div><div class='bs-wait-msg'>{}</div>"
+                     "<div class='bs-wait-sub'>数据暂时无法读取,系统将自动重试</div></div>", message)
 
 
-def stale_badge_html() -> str:
-    return "<div class='bs-stale'>● 数据更新中,请稍候(显示最近一次数据)</div>"
+def stale_badge_html() -> safe.Markup:
+    return safe.html("<div class='bs-stale'>● 数据更新中,请稍候(显示最近一次数据)</div>")
 
 
 def chart_height(panel: str) -> str:
@@ -401,6 +400,7 @@ html, body {{ overflow: hidden !important; background: {BG} !important; margin: 
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] {{ flex-shrink: 0 !important; }}
 div[class*="st-key-bsp-"] [data-testid="stMarkdownContainer"] {{ margin: 0 !important; }}
 div[class*="st-key-bsp-"] [data-testid="stMarkdown"] {{ height: auto !important; }}
+div[class*="st-key-bsp-"] [data-testid="stHtml"] {{ margin: 0 !important; height: auto !important; }}
 /* the last panel of each column takes the rest of the column: the three columns end on one line */
 [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]:last-child {{
   flex: 1 1 0 !important; min-height: 0; }}
@@ -577,8 +577,12 @@ function clockText() {
 function fmt(v, dec) {
   return v.toLocaleString('en-US', { minimumFractionDigits: dec, maximumFractionDigits: dec });
 }
-function esc(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+// Text goes into the DOM as textContent (never innerHTML): no escaping needed, none written by hand.
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }
 function stepTickers() {
   // the 典型案例 lists: one card up per step; after the last card (the copy is showing) jump back unseen
@@ -650,10 +654,14 @@ function countUp(s, box, tiles) {
 function renderKpis(s, box, tiles) {
   const sig = tiles.map((t) => t.key).join(',');
   if (box.dataset.sig !== sig) {
-    box.innerHTML = tiles.map((t) =>
-      `<div class="bs-kpi" data-kpi="${t.key}"><div class="bs-kpi-l">${esc(t.label)}</div>` +
-      `<div class="bs-kpi-v"><span class="bs-kpi-n"></span><span class="bs-kpi-u"></span></div>` +
-      `<div class="bs-kpi-d"></div><div class="bs-kpi-s"></div></div>`).join('');
+    box.replaceChildren(...tiles.map((t) => {
+      const card = el('div', 'bs-kpi');
+      card.dataset.kpi = t.key;
+      const v = el('div', 'bs-kpi-v');
+      v.append(el('span', 'bs-kpi-n'), el('span', 'bs-kpi-u'));
+      card.append(el('div', 'bs-kpi-l', t.label), v, el('div', 'bs-kpi-d'), el('div', 'bs-kpi-s'));
+      return card;
+    }));
     box.dataset.sig = sig;
   }
   const cards = box.querySelectorAll('.bs-kpi');
@@ -662,10 +670,12 @@ function renderKpis(s, box, tiles) {
     c.dataset.value = t.text;
     c.querySelector('.bs-kpi-l').textContent = t.label;
     c.querySelector('.bs-kpi-u').textContent = t.unit;
-    c.querySelector('.bs-kpi-d').innerHTML = t.delta
-      ? `环比 <span class="${t.delta.cls}">${t.delta.arrow} ${esc(t.delta.text)}</span>` : '环比 —';
-    c.querySelector('.bs-kpi-s').innerHTML = t.status
-      ? `<b class="${t.status.cls}">● ${esc(t.status.word)}</b> ${esc(t.status.text)}` : '&nbsp;';
+    const d = c.querySelector('.bs-kpi-d');
+    if (t.delta) d.replaceChildren('环比 ', el('span', t.delta.cls, `${t.delta.arrow} ${t.delta.text}`));
+    else d.replaceChildren('环比 —');
+    const st = c.querySelector('.bs-kpi-s');
+    if (t.status) st.replaceChildren(el('b', t.status.cls, `● ${t.status.word}`), ` ${t.status.text}`);
+    else st.replaceChildren('\u00a0');
   });
   countUp(s, box, tiles);
 }
@@ -710,8 +720,8 @@ export default function (component) {
     },
   };
 
-  root.querySelector('.bs-asof').innerHTML =
-    `数据截至 <b>${esc(data.as_of)}</b> · ${esc(data.quarter)} · ${esc(data.source)}`;
+  root.querySelector('.bs-asof').replaceChildren('数据截至 ', el('b', '', data.as_of),
+                                                 ` · ${data.quarter} · ${data.source}`);
   root.querySelector('.bs-mode').textContent = `当前范围 · ${data.mode}`;
   const nameEl = root.querySelector('.bs-scope-n');
   nameEl.textContent = data.scope;
@@ -762,4 +772,4 @@ def top_data(frame: dict, rot: Rotation, cfg: Config) -> dict:
     return d
 
 
-RANK_LEGEND_HTML = (f"<b style='color:{BAD}'>●</b> 有滞后目标 <b style='color:{WARN}'>●</b> 需关注")
+RANK_LEGEND_HTML = safe.html("<b style='color:{}'>●</b> 有滞后目标 <b style='color:{}'>●</b> 需关注", BAD, WARN)

@@ -196,6 +196,8 @@ def build_parser() -> ChineseParser:
     ld.add_argument("--pid", type=int, action="append", help="被测服务的进程号(配合 --url 报告内存;可重复)")
     ld.add_argument("--idle-sessions", type=int, default=5, help="测量空闲会话内存所开的会话数(默认 5;0 为不测)")
     ld.add_argument("--seed", type=int, default=1, help="随机种子(默认 1)")
+    ld.add_argument("--roles", default="leader,chain,park",
+                    help="模拟会话的账号角色,轮流分配(默认 leader,chain,park;每个会话一个压测账号,建在服务所用的应用状态库中)")
     ld.add_argument("--json", help="把结果另存为 JSON 文件")
     be.set_defaults(func=cmd_bench)
 
@@ -203,9 +205,14 @@ def build_parser() -> ChineseParser:
         mod.register(sub)
     # --db after the subcommand too, for every subcommand (also those registered by other modules): a
     # subparser option with default SUPPRESS leaves a --db given before the subcommand in place.
-    for sp in sub.choices.values():
-        if not any("--db" in a.option_strings for a in sp._actions):
-            sp.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+    def add_db(parsers) -> None:
+        for sp in parsers:
+            if not any("--db" in a.option_strings for a in sp._actions):
+                sp.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+            for a in sp._actions:                       # nested: `users list --db …`
+                if isinstance(a, argparse._SubParsersAction):
+                    add_db(a.choices.values())
+    add_db(sub.choices.values())
     return p
 
 

@@ -6,8 +6,10 @@ same layout as the production files in deploy/ (nginx snippets, systemd units, d
 - Each replica is `streamlit run streamlit_app.py` on a free loopback port, in a process group of its
   own, with the same environment: DASHBOARD_DB (the warehouse path — the symlink that a publish
   repoints, not its target, so every replica reads each new version on its next query),
-  DASHBOARD_STATE_URL (the app-state database: accounts, sessions, audit) and one cookie secret for
-  all replicas (a browser that fails over keeps a valid XSRF cookie).
+  DASHBOARD_STATE_URL (the app-state database: accounts, sessions, audit — one for all, so a sign-in
+  on one replica is valid on every other), DASHBOARD_AUDIT_KEY (one audit chain) and one cookie secret
+  for all replicas (a browser that fails over keeps a valid XSRF cookie). Each serves app.py (the
+  router plus the sign-in cookie routes).
 - nginx (Debian's package) listens on 127.0.0.1:P with a configuration generated into the run
   directory from deploy/nginx/dashboard-http.conf and deploy/nginx/dashboard-proxy.conf: sticky
   sessions by a cookie set on the first response (consistent hash, so one NAT address does not pin
@@ -36,6 +38,8 @@ from pathlib import Path
 from .paths import ROOT
 
 DEPLOY_NGINX = ROOT / "deploy" / "nginx"
+# app.py: the router script plus the sign-in routes (POST /api/auth/session sets the session cookie)
+APP_SCRIPT = "app.py"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 
 
@@ -116,7 +120,7 @@ class Replica:
             self.log_path = Path(tempfile.gettempdir()) / f"dashboard-replica-{self.port}.log"
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", self.address,
+                [sys.executable, "-m", "streamlit", "run", APP_SCRIPT, "--server.address", self.address,
                  "--server.port", str(self.port), "--server.headless", "true"],
                 cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
@@ -277,9 +281,7 @@ class Cluster:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         if find_nginx() is None:
             raise RuntimeError("找不到 nginx:请以 root 运行 `make sysdeps`(安装 Debian 的 nginx 软件包)")
-        env = {"DASHBOARD_DB": str(self.db_path), "STREAMLIT_SERVER_COOKIE_SECRET": self._cookie_secret()}
-        if self.state_url:
-            env["DASHBOARD_STATE_URL"] = self.state_url
+        env = self.shared_env()
         try:
             self.members = [Replica(env=dict(env)) for _ in range(self.replicas)]
             for r in self.members:                      # start all, then wait: the imports overlap
@@ -298,6 +300,18 @@ class Cluster:
             raise
         self._write_state()
         return self.nginx.url
+
+    def shared_env(self) -> dict[str, str]:
+        """What every replica gets alike: the warehouse path, the app-state store (accounts, sessions,
+        audit: a session made on one replica is valid on every other), the audit chain's key and one
+        cookie secret. Without --state-url: the store this process would use (DASHBOARD_STATE_URL or
+        the default SQLite file), named explicitly."""
+        from .auth import audit, store
+        if not self.state_url:
+            self.state_url = store.url()
+        return {"DASHBOARD_DB": str(self.db_path), "DASHBOARD_STATE_URL": self.state_url,
+                audit.ENV_KEY: audit._key().decode("utf-8"),
+                "STREAMLIT_SERVER_COOKIE_SECRET": self._cookie_secret()}
 
     def _cookie_secret(self) -> str:
         f = self.run_dir / "cookie-secret"
@@ -362,7 +376,7 @@ def cmd_cluster(args) -> int:
         print(f"错误:{e}", file=sys.stderr)
         return 1
     print(f"驾驶舱:{url}  (nginx → " + ", ".join(r.url for r in cl.members) + ")")
-    print(f"数据仓库:{path};应用状态库:{'DASHBOARD_STATE_URL 已设置' if state_url else '默认(本机 SQLite)'}")
+    print(f"数据仓库:{path};应用状态库:{'DASHBOARD_STATE_URL 已设置' if state_url else '默认(本机 SQLite)'}(全部副本共用)")
     print(f"运行目录:{cl.run_dir}(配置、日志);按 Ctrl-C 停止。", flush=True)
     try:
         while not stopping:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from . import safe
 from . import scope as sc
 from .db import run_query
 
@@ -144,17 +145,18 @@ def sidebar() -> Filters:
         st.session_state["park"] = p2 or ALL
     if requested and not grant.everything:
         names = {**chains, **parks}
-        asked = "、".join(f"{x} {names[x]}" if x in names else x for x in dict.fromkeys(requested))
-        own_text = " × ".join(f"{x} {names[x]}" for x in (c2 or st.session_state["chain"],
-                                                        p2 or st.session_state["park"]) if x in names)
+        # requested values come from the URL, names from the warehouse: both only as literal code spans
+        asked = "、".join(safe.label(f"{x} {names[x]}" if x in names else x) for x in dict.fromkeys(requested))
+        own_text = " × ".join(safe.label(f"{x} {names[x]}") for x in (c2 or st.session_state["chain"],
+                                                                     p2 or st.session_state["park"]) if x in names)
         st.warning(f"您无权查看所请求的范围({asked}),已切换到您的授权范围:{own_text or '—'}。",
                    icon=":material/lock:")
     with st.sidebar:
         st.markdown("#### 筛选")
-        st.selectbox("季度", quarters, key="quarter", help="季末时点口径;默认最新季度。")
-        st.selectbox("产业链", c_opts, key="chain",
+        st.selectbox("季度", quarters, key="quarter", placeholder="请选择季度", help="季末时点口径;默认最新季度。")
+        st.selectbox("产业链", c_opts, key="chain", placeholder="请选择产业链",
                      format_func=lambda x: x if x == ALL else f"{x} {chains[x]}")
-        st.selectbox("园区", p_opts, key="park",
+        st.selectbox("园区", p_opts, key="park", placeholder="请选择园区",
                      format_func=lambda x: x if x == ALL else f"{x} {parks[x]}")
     f = current()
     for key, value in (("quarter", f.quarter), ("chain", f.chain_id), ("park", f.park_id)):

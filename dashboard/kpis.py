@@ -140,18 +140,49 @@ def fmt_value(kpi: KPI | str, value) -> str:
     return f"{int(round(value)):,} {k.unit}"
 
 
+def _signed(v: float, decimals: int) -> str:
+    """'+1.2' / '-0.4' / '0.0': a change that rounds to zero carries no sign ("-0.0" never shows)."""
+    r = round(v, decimals)
+    return f"{0:.{decimals}f}" if r == 0 else f"{r:+,.{decimals}f}"
+
+
 def fmt_delta(kpi: KPI, cur, prev) -> str | None:
-    """环比/同比 text: percentage points for rates, relative % (and absolute) for counts."""
+    """环比/同比 text: percentage points for rates, relative % (and absolute) for counts; no change = 持平."""
     if cur is None or prev is None:
         return None
     if kpi.is_rate:
-        return f"{(cur - prev) * 100:+.1f} 个百分点"
+        return f"{_signed((cur - prev) * 100, 1)} 个百分点"
     if kpi.unit == "天":
-        return f"{cur - prev:+.1f} 天"
+        return f"{_signed(cur - prev, 1)} 天"
     diff = int(round(cur - prev))
+    if diff == 0:
+        return f"持平(0 {kpi.unit})"
     if prev == 0:
         return f"{diff:+,} {kpi.unit}"
-    return f"{diff:+,} {kpi.unit}({(cur - prev) / prev * 100:+.1f}%)"
+    return f"{diff:+,} {kpi.unit}({_signed((cur - prev) / prev * 100, 1)}%)"
+
+
+# A change counts as real (coloured good or bad on a KPI card) from these sizes on; smaller ones are grey.
+MATERIAL_RATE_PP = 0.5        # rates: percentage points
+MATERIAL_RELATIVE = 0.01      # counts and days: share of the earlier value (1 %); from 0, any change is real
+
+
+def change_tone(kpi: KPI, cur, prev) -> str | None:
+    """'good' / 'bad' for a real change in the direction that is good / bad for this KPI (more overdue
+    appeals is bad, more enterprises is good), 'flat' for a change below the threshold, None without a
+    comparison value."""
+    if cur is None or prev is None:
+        return None
+    d = cur - prev
+    if kpi.is_rate:
+        real = abs(d) * 100 >= MATERIAL_RATE_PP
+    elif prev == 0:
+        real = abs(d) >= 0.5
+    else:
+        real = abs(d) / abs(prev) >= MATERIAL_RELATIVE
+    if not real:
+        return "flat"
+    return "good" if (d > 0) == kpi.higher_is_better else "bad"
 
 
 @dataclass

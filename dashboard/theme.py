@@ -13,7 +13,10 @@ GREY = "#8a9bb5"
 PURPLE = "#9b8cff"
 ORANGE = "#ff9f43"
 SERIES = [BLUE, GOLD, RED, TEAL, PURPLE, "#7fd6ff", ORANGE, "#a3e635", "#f472b6", "#c5d3e8"]
-STATUS_COLOR = {"绿": GREEN, "黄": GOLD, "红": RED, None: BLUE}
+AMBER = "#d69e2e"
+# 正常/关注/滞后: the same three colours on every page, the big screen, the deck and the exports
+# (static/css/alerts.css and dashboard/ui.py's .s-绿/.s-黄/.s-红 use these values); None = no status.
+STATUS_COLOR = {"绿": GREEN, "黄": AMBER, "红": RED, None: BLUE}
 
 # large screen (always dark)
 SCREEN_BG = "#050d1f"

@@ -1,25 +1,31 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from . import filters as flt
-from . import targets
+from . import safe, targets
 from .db import WarehouseError, run_query
 from .paths import ROOT
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
+from .paths import ROOT
 
 CSS = """
 <style>
 /* KPI cards: compact, legible on large displays */
 [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
 div.kpi-foot { font-size: 0.82rem; opacity: 0.85; margin-top: -0.35rem; line-height: 1.5; }
-b.s-绿 { color: #22a06b; } b.s-黄 { color: #d69e2e; } b.s-红 { color: #e8473c; }
+b.s-绿 { color: #22a06b; } b.s-黄 { color: #d69e2e; } b.s-红 { color: #e8473c; } b.s-none { color: #4da3ff; }
 div.stamp { font-size: 0.85rem; opacity: 0.8; text-align: right; }
 span.crumbs, span.crumb-sep { font-size: 0.9rem; opacity: 0.85; }
 .st-key-crumbs { margin-bottom: -1.2rem; }
 .st-key-crumbs button { padding: 0; min-height: 0; font-size: 0.9rem; }
 .st-key-crumbs button p { text-decoration: underline dotted; text-underline-offset: 3px; }
+/* safe.label(): a warehouse value in a widget label is a Markdown code span, drawn as ordinary text */
+button code, [data-testid="stExpander"] summary code, [data-testid="stTab"] code {
+  background: none !important; color: inherit !important; font: inherit !important; padding: 0 !important; }
 </style>
 """
 
@@ -54,8 +60,7 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
         breadcrumbs(f, crumbs or [])
         st.title(title)
     with right:
-        st.markdown(f"<div class='stamp'>{stamp_text()}<br>{f.quarter} · {f.scope_label}</div>",
-                    unsafe_allow_html=True)
+        st.html(safe.html("<div class='stamp'>{}<br>{} · {}</div>", stamp_text(), f.quarter, f.scope_label))
     return f
 
 
@@ -70,19 +75,40 @@ def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
     last = None if tail else levels.pop()[0]      # the deepest filter level is where we are
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="crumbs"):
         for i, (label, target, params) in enumerate(levels):
-            st.button(label, key=f"crumb_{i}", type="tertiary", on_click=drill.request,
-                      args=(target,), kwargs=params, help=f"返回{label}")
-            st.markdown("<span class='crumb-sep'>›</span>", unsafe_allow_html=True)
+            st.button(safe.label(label), key=f"crumb_{i}", type="tertiary", on_click=drill.request,
+                      args=(target,), kwargs=params, help="返回上一级" if i else "返回全区")
+            st.html("<span class='crumb-sep'>›</span>")
         here = " › ".join(([last] if last else []) + tail)
-        st.markdown(f"<span class='crumbs'>{here}</span>", unsafe_allow_html=True)
+        st.html(safe.html("<span class='crumbs'>{}</span>", here))
 
 
 def crumb_trail(at) -> str:
     """The breadcrumb trail as text, from an AppTest run (for tests)."""
-    links = [b.label for b in at.button if (b.key or "").startswith("crumb_")]
-    here = [m.value for m in at.markdown if "class='crumbs'" in m.value]
-    text = here[0].split(">", 1)[1].rsplit("<", 1)[0] if here else ""
+    import html
+    links = [b.label.strip("`").strip() if b.label.startswith("`") else b.label
+             for b in at.button if (b.key or "").startswith("crumb_")]
+    here = [h.proto.body for h in at.get("html") if "class='crumbs'" in h.proto.body]
+    text = html.unescape(here[0].split(">", 1)[1].rsplit("<", 1)[0]) if here else ""
     return " › ".join(links + ([text] if text else []))
+
+
+NO_PREV = "上季无数据(首个季度),无环比"
+TONE_COLOR = {"good": "green", "bad": "red", "flat": "gray", None: "gray"}
+
+
+def card_delta(h: Headline, chart_data: list | None) -> tuple[list | None, str, str, str]:
+    """(sparkline data, 环比 text, colour, arrow) of a KPI card: coloured by what is good for this KPI
+    (kpis.change_tone: green when better, red when worse) and only for a real change (grey below the
+    threshold); a quarter without a previous one says so and draws no one-point sparkline."""
+    from .kpis import change_tone
+    k = h.kpi
+    points = [v for v in (chart_data or []) if v is not None]   # rates are undefined on an empty base
+    spark = points if len(points) >= 2 else None
+    if h.prev is None or h.value is None:
+        return spark, NO_PREV if h.prev is None else "本季无数据", "gray", "off"
+    tone = change_tone(k, h.value, h.prev)
+    text = fmt_delta(k, h.value, h.prev)
+    return spark, text, TONE_COLOR[tone], "off" if h.value == h.prev else "auto"
 
 
 def kpi_card(h: Headline, chart_data: list | None = None) -> None:
@@ -93,20 +119,19 @@ def kpi_card(h: Headline, chart_data: list | None = None) -> None:
         help_text += (f"\n\n**年度目标**:{fmt_value(k, t['target_value'])};年初基数 {fmt_value(k, t['base'])},"
                       f"本季应达 {targets.value(t, 'expected')};{targets.forecast_text(t)}。"
                       f"\n\n**判断规则**:{TARGET_RULE}")
-    if chart_data is not None:
-        chart_data = [v for v in chart_data if v is not None] or None  # rates are undefined on an empty base
+    chart_data, delta, delta_color, arrow = card_delta(h, chart_data)
     with st.container(border=True):
-        st.metric(k.label, h.text, delta=fmt_delta(k, h.value, h.prev), delta_description="环比",
-                  delta_color="normal" if k.higher_is_better else "inverse", help=help_text,
+        st.metric(k.label, h.text, delta=delta, delta_description="环比" if h.prev is not None else None,
+                  delta_color=delta_color, delta_arrow=arrow, help=help_text,
                   chart_data=chart_data, chart_type="line" if k.is_rate else "bar")
         foot = []
         yoy = fmt_delta(k, h.value, h.yoy)
-        foot.append(f"同比 {yoy}" if yoy else "同比 —")
+        foot.append(f"同比 {yoy}" if yoy else "同比:上年同季无数据")
         if h.target:
             t = h.target
-            foot.append(f"年度目标 {fmt_value(k, t['target_value'])} · 应达 {targets.value(t, 'expected')} "
-                        f"<b class='s-{t['status']}'>{STATUS_TEXT[t['status']]}</b>")
-        st.markdown(f"<div class='kpi-foot'>{'<br>'.join(foot)}</div>", unsafe_allow_html=True)
+            foot.append(safe.html("年度目标 {} · 应达 {} <b class='s-{}'>{}</b>", fmt_value(k, t['target_value']),
+                                  targets.value(t, 'expected'), t['status'], STATUS_TEXT[t['status']]))
+        st.html(safe.html("<div class='kpi-foot'>{}</div>", safe.join("<br>", foot)))
 
 
 def kpi_grid(items: list[Headline], trend_rows: dict[str, list] | None = None, per_row: int = 5) -> None:
@@ -134,6 +159,20 @@ def scope_kpis(f: flt.Filters, keys: list[str] | None = None, per_row: int = 5,
 
 def empty(msg: str = "无数据") -> None:
     st.info(f"{msg}:当前筛选范围内没有记录。可调整季度、产业链或园区筛选。", icon=":material/info:")
+
+
+UPLOADER_CSS = ROOT / "static" / "css" / "uploader.css"
+
+
+def file_uploader(label: str, types: list[str], **kw):
+    """st.file_uploader in Chinese: the dropzone says 拖放文件到此处 with the real size limit
+    (server.maxUploadSize, dashboard.dataio.limits) and the accepted types, and its button 选择文件."""
+    from .dataio.limits import max_upload_mb
+    hint = f"拖放文件到此处,或点击“选择文件”· 单个文件不超过 {max_upload_mb()} MB · 支持 " + \
+        "、".join(t.upper() for t in types)
+    st.html(UPLOADER_CSS)
+    st.html(f"<style>:root{{--lz-upload-hint:{json.dumps(hint, ensure_ascii=False)};}}</style>")
+    return st.file_uploader(label, type=types, **kw)
 
 
 def download_buttons(df, filename: str, key: str, sheet: str = "数据", *, formats: dict | None = None,
@@ -202,11 +241,24 @@ def enterprise_table(df, key: str, filename: str, columns: dict[str, str], *, he
     download_buttons(shown, filename, key, column_config=cfg)
 
 
-def reconcile_text(df, metric: str, total, *, who: str = "产业链", remainder: str = "未归链") -> str:
-    """How a per-chain (per-park) breakdown adds up to the district figure, from the breakdown's own
-    remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or, when an enterprise
-    sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'."""
+def total_row(quarter_end: str, chain_key: str = "*", park_key: str = "*") -> dict | None:
+    """The KPI row of a total (the district, a chain over all parks, a park over all chains) if the
+    session's grant may see it, else None: a chain or park role is not shown district totals."""
+    from . import scope
+    if not scope.current_grant().allows(chain_key, park_key):
+        return None
+    return run_query("shared/kpi_trend", quarter_end=quarter_end, chain_id=chain_key, park_id=park_key).row(-1, named=True)
+
+
+def reconcile_text(df, metric: str, total_row: dict | None, *, who: str = "产业链", remainder: str = "未归链") -> str:
+    """How a per-chain (per-park) breakdown adds up to the total (`total_row`, from `total_row()`), from
+    the breakdown's own remainder row (is_remainder): '各产业链合计 42 件 + 未归链 5 件 = 全区 47 件', or,
+    when an enterprise sits on several chains, '各产业链按链累计 … + 未归链 …;全区(去重)…'. Empty when
+    the total is not the session's to see."""
     import polars as pl
+    if total_row is None:
+        return ""
+    total = total_row.get(metric)
     k = BY_KEY[metric]
     rem = df.filter(pl.col("is_remainder"))
     r = rem[metric][0] if rem.height else None

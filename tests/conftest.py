@@ -83,6 +83,17 @@ def cookie_for(role_or_user: str = "leader", base_url: str = "http://127.0.0.1")
             "path": "/", "httpOnly": True, "sameSite": "Strict"}
 
 
+def shown_text(at) -> str:
+    """What a reader sees of an AppTest run's Markdown and HTML elements, as plain text (tags dropped,
+    entities decoded), one element per line: warehouse text is shown through st.html (issue 10)."""
+    import html
+    import re
+    parts = [m.value for m in at.markdown]
+    parts += [html.unescape(re.sub(r"<br\s*/?>", "\n", re.sub(r"<(?!br)[^>]+>", "", h.proto.body)))
+              for h in at.get("html") if not h.proto.body.lstrip().startswith("<style")]
+    return "\n".join(parts)
+
+
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory) -> str:
     from dashboard.warehouse import build_demo
@@ -215,13 +226,37 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def context_as(browser, browser_context_args):
-    """Factory: a new browser context signed in as `role` (a role or test user name; None = anonymous)."""
+def _offsite_seen() -> list[str]:
+    """URLs off this machine asked for by any browser context of the test (see `offsite_requests`)."""
+    return []
+
+
+def watch_offsite(ctx, seen: list[str]) -> None:
+    """Record every request and websocket of context `ctx` (all its pages) that leaves the machine."""
+    def on_request(request):
+        if browser_support.is_offsite_url(request.url):
+            seen.append(request.url)
+
+    def on_websocket(ws):
+        if browser_support.is_offsite_url(ws.url):
+            seen.append(ws.url)
+
+    ctx.on("request", on_request)
+    ctx.on("page", lambda p: p.on("websocket", on_websocket))
+    for p in ctx.pages:
+        p.on("websocket", on_websocket)
+
+
+@pytest.fixture
+def context_as(browser, browser_context_args, _offsite_seen):
+    """Factory: a new browser context signed in as `role` (a role or test user name; None = anonymous).
+    Its off-machine requests count for `offsite_requests` like those of `page`."""
     made = []
 
     def make(role: str | None):
         args = {k: v for k, v in browser_context_args.items() if k != "storage_state"}
         ctx = browser.new_context(**args)
+        watch_offsite(ctx, _offsite_seen)
         if role is not None:
             ctx.add_cookies([cookie_for(role)])
         made.append(ctx)
@@ -255,22 +290,12 @@ def streamlit_server(warehouse_path):
 
 
 @pytest.fixture
-def offsite_requests(page):
+def offsite_requests(page, _offsite_seen):
     """List of every URL the browser asked for off this machine during the test
-    (requests and websockets of all pages of the test's context). The test
-    errors at teardown if the list is not empty."""
-    seen: list[str] = []
-
-    def on_request(request):
-        if browser_support.is_offsite_url(request.url):
-            seen.append(request.url)
-
-    def on_websocket(ws):
-        if browser_support.is_offsite_url(ws.url):
-            seen.append(ws.url)
-
-    page.context.on("request", on_request)
-    page.on("websocket", on_websocket)
+    (requests and websockets of all pages of the test's context and of every context made
+    with `context_as`). The test errors at teardown if the list is not empty."""
+    seen = _offsite_seen
+    watch_offsite(page.context, seen)
     yield seen
     if seen:
         unique = list(dict.fromkeys(seen))

@@ -178,7 +178,7 @@ def test_grant_checks_every_scope_parameter(warehouse_path, raw):
                 db.run_query("shared/kpi_trend", quarter_end=q, chain_id=c, park_id=p)
         # no scope parameter (all scopes): a per-scope result gives this grant its own rows only
         with granted(Grant.of(["C08"])):        # 美妆大健康 lags its targets in the demo data
-            alerts = db.run_query("overview/alerts_targets", quarter_end=q)
+            alerts = db.run_query("targets/items", quarter_end=q, chain_id="*", park_id="*")
         assert alerts.height and set(alerts["chain_id"].to_list()) == {"C08"}
         assert not Grant.of(["C02"]).allows("*", "*")
         with pytest.raises(ScopeDenied):

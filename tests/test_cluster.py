@@ -91,15 +91,35 @@ def _open_page(url: str, page: str = "") -> tuple[bool, str | None, str | None]:
 
     from tools.bench.load import BrowserSession
 
+    from tools.bench.load import ensure_accounts
+
+    account = ensure_accounts(1)[0]               # a leader, in the store the replicas share
+
     async def go():
-        s = BrowserSession(url, 0)
+        s = BrowserSession(url, 0, account=account)
         try:
             await s.connect("/" + page)
-            r = await s.visit(page, "*", True, time.monotonic())
+            t0 = time.monotonic()
+            login = await s.sign_in(page, "*", t0)
+            if not login.ok:
+                return False, login.error, None
+            r = await s.visit(page, "*", True, t0)
             return r.ok, r.error, r.stamp
         finally:
             await s.close()
     return _in_thread(lambda: asyncio.run(go()))
+
+
+# The replicas are what these tests are about: the sessions sign in as leaders (every data page and 大屏);
+# the role mix is test_load_bench's.
+LEADERS = ("leader",)
+
+
+def _data_pages() -> list[str]:
+    """What the bench's leader accounts open: the data pages and 大屏."""
+    from dashboard.auth import roles
+    from tools.bench.load import default_pages
+    return [p for p in default_pages() if (p or "overview") in roles.DATA_PAGES | {"bigscreen"}]
 
 
 def _wait_for(cond, timeout: float, what: str):
@@ -133,11 +153,40 @@ def workbook(shared_warehouse, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cluster(shared_warehouse, tmp_path_factory):
+def pg_state_url():
+    """A real PostgreSQL (initdb/pg_ctl as the postgres OS user, a loopback port, a temp dir) as the
+    app-state store of the replicas — and of this test process while the module runs, so the accounts
+    the sessions sign in with (and the data administrator a publish requires) live there too."""
+    from auth_support import PgCluster, pg_unavailable_reason
+    from conftest import ensure_test_users
+
+    from dashboard.auth import store
+    reason = pg_unavailable_reason()
+    if reason:
+        if os.environ.get("DASHBOARD_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    pg = PgCluster()
+    url = pg.start()
+    old = os.environ.get(store.ENV_URL)
+    os.environ[store.ENV_URL] = url
+    try:
+        ensure_test_users()
+        yield url
+    finally:
+        store.engine(store.url()).dispose()
+        if old is None:
+            os.environ.pop(store.ENV_URL, None)
+        else:
+            os.environ[store.ENV_URL] = old
+        pg.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(shared_warehouse, tmp_path_factory, pg_state_url):
     run_dir = tmp_path_factory.mktemp("cluster-run")
-    # One app-state database for both replicas (PostgreSQL in production; a shared SQLite file here).
-    cl = Cluster(replicas=2, port=free_port(), db_path=shared_warehouse,
-                 state_url=f"sqlite:///{run_dir / 'app.db'}", run_dir=run_dir)
+    # One app-state database for both replicas: a real PostgreSQL, as in production.
+    cl = Cluster(replicas=2, port=free_port(), db_path=shared_warehouse, state_url=pg_state_url, run_dir=run_dir)
     try:
         cl.start(timeout=180)
     except RuntimeError as e:
@@ -155,22 +204,57 @@ def test_replicas_get_the_shared_environment(cluster, shared_warehouse):
         env = psutil.Process(r.pid).environ()
         assert env["DASHBOARD_DB"] == str(shared_warehouse)
         assert env["DASHBOARD_STATE_URL"] == cluster.state_url
-        secrets_seen.add(env["STREAMLIT_SERVER_COOKIE_SECRET"])
+        assert env["DASHBOARD_STATE_URL"].startswith("postgresql://127.0.0.1:") or \
+            env["DASHBOARD_STATE_URL"].startswith("postgresql://postgres@127.0.0.1:")
+        secrets_seen.add((env["STREAMLIT_SERVER_COOKIE_SECRET"], env["DASHBOARD_AUDIT_KEY"]))
         conns = [c for c in psutil.Process(r.pid).net_connections("tcp") if c.status == psutil.CONN_LISTEN]
         assert [(c.laddr.ip, c.laddr.port) for c in conns] == [("127.0.0.1", r.port)]   # loopback only
-    assert len(secrets_seen) == 1 and len(next(iter(secrets_seen))) >= 32
+    assert len(secrets_seen) == 1 and len(next(iter(secrets_seen))[0]) >= 32
     assert len({r.port for r in cluster.members}) == 2
+
+
+@needs_nginx
+def test_a_sign_in_on_one_replica_is_valid_on_the_other(cluster):
+    """The cookie a replica set after the login opens pages on the other replica without a login."""
+    import asyncio
+
+    from tools.bench.load import BrowserSession, ensure_accounts
+
+    account = ensure_accounts(2)[1]                       # a chain account: its own scope
+    a, b = cluster.members
+
+    async def go():
+        s1 = BrowserSession(a.url, 0, account=account)
+        t0 = time.monotonic()
+        await s1.connect("/chain")
+        login = await s1.sign_in("chain", "*", t0)
+        await s1.close()
+        assert login.ok, login.error
+        cookies = {c.name: c.value for c in s1.jar}
+        s2 = BrowserSession(b.url, 1, cookies=cookies)    # no account: a login form would fail the run
+        try:
+            await s2.connect("/chain")
+            r = await s2.visit("chain", "*", True, t0)
+            return r, s2.login_form, s2.scope_choices()
+        finally:
+            await s2.close()
+    r, form, scopes = _in_thread(lambda: asyncio.run(go()))
+    assert r.ok, r.error
+    assert not form                                       # signed in by the cookie alone
+    assert r.title == "产业链"
+    assert scopes == [x for x in account.scope.split(",")] + scopes[len(account.scope.split(",")):]
+    assert "*" not in scopes                              # the chain account's grant, not the district
 
 
 @needs_nginx
 def test_sessions_through_nginx_publish_during_load(cluster, shared_warehouse, workbook, raw):
     from dashboard.dataio import publish
-    from tools.bench.load import LoadBench, Settings, default_pages
+    from tools.bench.load import LoadBench, Settings
 
     routes = _route_cookies(cluster)                      # one cookie per replica: both get sessions
     log_start = len(_access_log(cluster))
     runs = []
-    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0,
+    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0, roles=LEADERS,
                                cookies=[{"dashboard_route": v} for v in routes.values()],
                                on_run=runs.append))
     result: dict = {}
@@ -187,9 +271,9 @@ def test_sessions_through_nginx_publish_during_load(cluster, shared_warehouse, w
 
     assert result["errors"] == 0, result["error_samples"]
     assert result["reconnects"] == 0
-    assert set(result["pages_reached"]) == set(default_pages())
-    after = [r for r in runs if r.start_s > t_done]
-    before = [r for r in runs if r.start_s + r.ms / 1000 < t_pub]
+    assert set(result["pages_reached"]) == set(result["pages_expected"]) == set(_data_pages())
+    after = [r for r in runs if r.kind == "page" and r.start_s > t_done]
+    before = [r for r in runs if r.kind == "page" and r.start_s + r.ms / 1000 < t_pub]
     assert len(after) >= 4, "the load went on after the publish"
     # Pages showed the old version before the publish and the new one after it, read from the files.
     as_of = scalar(raw, "SELECT value FROM meta WHERE key = 'as_of'")
@@ -217,13 +301,13 @@ def test_sessions_through_nginx_publish_during_load(cluster, shared_warehouse, w
 
 @needs_nginx
 def test_a_dead_replica_costs_a_reconnect(cluster):
-    from tools.bench.load import LoadBench, Settings, default_pages
+    from tools.bench.load import LoadBench, Settings
 
     routes = _route_cookies(cluster)
     victim, survivor = cluster.members
     log_start = len(_access_log(cluster))
     runs = []
-    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0,
+    bench = LoadBench(Settings(url=cluster.nginx.url, sessions=4, think_s=0.0, duration_s=600, idle_sessions=0, roles=LEADERS,
                                cookies=[{"dashboard_route": routes[victim.port]},
                                         {"dashboard_route": routes[survivor.port]}],
                                on_run=runs.append))
@@ -240,11 +324,13 @@ def test_a_dead_replica_costs_a_reconnect(cluster):
 
     assert not victim.alive()
     assert result["errors"] == 0, result["error_samples"]
-    # The sessions on the dead replica reconnected (once each) and carried on on the survivor.
+    # The sessions on the dead replica reconnected (once each) and carried on on the survivor, signed in
+    # by their cookie (the sessions live in the shared store): no second login.
     assert 1 <= result["reconnects"] <= 2
+    assert result["logins"] == 4 and result["login_errors"] == 0
     moved = [r for r in runs if r.session % 2 == 0 and r.start_s > t_kill + 1]
     assert moved and all(r.ok for r in moved)
-    assert set(result["pages_reached"]) == set(default_pages())
+    assert set(result["pages_reached"]) == set(result["pages_expected"]) == set(_data_pages())
     streams_after = [row for row in _access_log(cluster)[log_start:]
                      if row["path"] == "/_stcore/stream" and row["status"] == 101]
     assert f"127.0.0.1:{survivor.port}" in {row["upstream"] for row in streams_after}
@@ -308,14 +394,14 @@ def test_systemd_units():
     unit.read(DEPLOY / "systemd" / "streamlit@.service", encoding="utf-8")
     svc = unit["Service"]
     cmd = svc["ExecStart"].split()
-    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4] == "streamlit_app.py"
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4] == "app.py"     # router + sign-in routes
     assert cmd[cmd.index("--server.port") + 1] == "%i"                     # the instance is the port
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"           # only nginx reaches it
     assert svc["Restart"] == "always" and svc["EnvironmentFile"].startswith("/etc/dashboard/")
     assert unit["Install"]["WantedBy"] == "dashboard.target"
     assert unit["Unit"]["PartOf"] == "dashboard.target"
     text = (DEPLOY / "systemd" / "streamlit@.service").read_text(encoding="utf-8")
-    for var in ("DASHBOARD_DB", "DASHBOARD_STATE_URL", "STREAMLIT_SERVER_COOKIE_SECRET"):
+    for var in ("DASHBOARD_DB", "DASHBOARD_STATE_URL", "DASHBOARD_AUDIT_KEY", "STREAMLIT_SERVER_COOKIE_SECRET"):
         assert var in text
     target = configparser.ConfigParser(strict=False, interpolation=None)
     target.read(DEPLOY / "systemd" / "dashboard.target", encoding="utf-8")
@@ -365,7 +451,7 @@ def test_cluster_command_serves_restarts_and_stops(shared_warehouse, tmp_path):
     import psutil
 
     run_dir, port = tmp_path / "run", free_port()
-    state_url = f"sqlite:///{tmp_path / 'app.db'}"
+    state_url = os.environ["DASHBOARD_STATE_URL"]      # the store this test signs in through
     log = open(tmp_path / "cluster.out", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--db", str(shared_warehouse), "cluster",
                              "--replicas", "1", "--port", str(port), "--run-dir", str(run_dir),

@@ -242,12 +242,12 @@ def test_old_version_connection_outlives_a_publish_while_in_use(small_db, small_
 def test_running_app_session_picks_up_a_new_version(small_db, small_tables, tmp_path, monkeypatch):
     """The same app session (no restart) shows the new 数据截至 and source after a publish."""
     at = _page(small_db, monkeypatch)
-    stamp = [m.value for m in at.markdown if "数据截至" in m.value][0]
+    stamp = [h.proto.body for h in at.get("html") if "数据截至" in h.proto.body][0]
     assert "数据截至 2026-09-30 · 演示数据" in stamp
     q4 = party_upload(small_tables, n=25).with_columns(quarter_end=pl.lit(dt.date(2026, 12, 31)))
     x = write_xlsx(tmp_path / "2026Q4.xlsx", {"企业党建": sheet_rows("enterprise_party", q4)})
     assert pub.import_files([x], small_db).published
     at.run()
     assert not at.exception
-    stamp = [m.value for m in at.markdown if "数据截至" in m.value][0]
+    stamp = [h.proto.body for h in at.get("html") if "数据截至" in h.proto.body][0]
     assert "数据截至 2026-12-31 · 导入数据" in stamp and "2026Q4" in stamp

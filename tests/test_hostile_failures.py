@@ -3,6 +3,7 @@ failures, a warehouse that is not a DuckDB file on every page, bad URL values on
 screen's interval/start/rotate), and --db before or after every subcommand."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -117,8 +118,20 @@ def test_db_before_or_after_every_subcommand(tmp_path):
     """Every subcommand accepts --db before and after its name (and after wins when both are given)."""
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "cmd")
-    required = {"kpis": ["--quarter", "2026Q3"], "report": ["--quarter", "2026Q3"], "alerts": ["--quarter", "2026Q3"], "template": ["--out", "t.xlsx"],
-                "export": ["--out", "e.xlsx"], "import": ["f.csv"], "rollback": ["v20260101-000000"]}
+    # the arguments a subcommand requires, from its parser (nested commands: their `list`)
+    values = {"quarter": "2026Q3", "out": "x.xlsx", "files": "f.csv", "version": "v20260101-000000"}
+
+    def required_args(sp) -> list[str]:
+        out = []
+        for a in sp._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                out += ["list", *required_args(a.choices["list"])]
+            elif a.required and a.option_strings:
+                out += [a.option_strings[0], values[a.dest]]
+            elif not a.option_strings and a.nargs not in ("?", "*"):
+                out.append(values[a.dest])
+        return out
+    required = {name: required_args(sp) for name, sp in sub.choices.items()}
     assert set(sub.choices) >= {"build-demo", "kpis", "bench", "report", "template", "export", "import",
                                 "versions", "rollback"}
     for name in sub.choices:
@@ -174,7 +187,7 @@ def test_bad_url_values_fall_back_to_defaults(warehouse_path, monkeypatch, page)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert [e.value for e in at.error] == []
-    stamp = [m.value for m in at.markdown if "class='stamp'" in m.value]
+    stamp = [h.proto.body for h in at.get("html") if "class='stamp'" in h.proto.body]
     if stamp:                                        # the defaults: latest quarter, whole district
         assert "2026Q3 · 全区" in stamp[0], stamp[0]
     text = " ".join(m.value for m in at.markdown) + " ".join(w.value for w in at.warning)
@@ -192,23 +205,26 @@ def test_bigscreen_config_falls_back_to_defaults():
 
 
 @pytest.mark.browser
-def test_real_server_corrupt_warehouse_and_junk_urls(corrupt, warehouse_path, page, offsite_requests):
+def test_real_server_corrupt_warehouse_and_junk_urls(corrupt, warehouse_path, page, context_as, offsite_requests):
     """Chromium, the real server, the viewer's error details as configured ("type"): a non-DuckDB warehouse
-    gives the Chinese sentence on every page (no "IOException … redacted" box); with a good warehouse the big
-    screen opened with ?interval=1e309 draws, without an error box."""
-    bad = StreamlitServer("streamlit_app.py", env={"DASHBOARD_DB": str(corrupt)})
+    gives the Chinese sentence on every page, to the role that may open it (no "IOException … redacted"
+    box); with a good warehouse the big screen opened with ?interval=1e309 draws, without an error box."""
+    from conftest import role_for_page
+    bad = StreamlitServer("app.py", env={"DASHBOARD_DB": str(corrupt)})
     base = bad.start(timeout=90)
     try:
-        for _, _, title, _, url in nav.existing():
-            page.goto(f"{base}/{url}")               # (no filters in the sidebar: the warehouse cannot be read)
-            wait_for_app(page)
+        for _, file, title, _, url in nav.existing():
+            p = context_as(role_for_page(file)).new_page()
+            p.goto(f"{base}/{url}")                  # (no filters in the sidebar: the warehouse cannot be read)
+            wait_for_app(p)
             if url == "bigscreen":
-                page.get_by_text("数据更新中").first.wait_for(timeout=30_000)
+                p.get_by_text("数据更新中").first.wait_for(timeout=30_000)
             else:
-                page.get_by_text("数据仓库文件无法读取").first.wait_for(timeout=30_000)
-            assert not app_exceptions(page), (url, app_exceptions(page))
-            body = page.locator("body").inner_text()
+                p.get_by_text("数据仓库文件无法读取").first.wait_for(timeout=30_000)
+            assert not app_exceptions(p), (url, app_exceptions(p))
+            body = p.locator("body").inner_text()
             assert "IOException" not in body and "redacted" not in body, url
+            p.close()
     finally:
         bad.stop()
     good = StreamlitServer("streamlit_app.py", env={"DASHBOARD_DB": warehouse_path})

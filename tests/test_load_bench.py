@@ -29,9 +29,31 @@ def test_load_bench_three_sessions(warehouse_path, raw, tmp_path):
     assert res["errors"] == 0, res["error_samples"]
     assert res["reconnects"] == 0
     assert res["sessions"] == 3 and res["wall_s"] >= 10
-    # Every page of the navigation was run and finished (the session asked for it and the server ran it).
-    assert set(res["pages_reached"]) == set(default_pages())
-    titles = {title for _, _, title, _, _ in nav.existing()}
+    # Each session signed in once with an account of its own (a leader, a chain and a park account),
+    # through the login form and the cookie route.
+    assert [a["role"] for a in res["accounts"]] == ["leader", "chain", "park"]
+    assert len({a["name"] for a in res["accounts"]}) == 3
+    assert res["logins"] == 3 and res["login_errors"] == 0
+    # … read back from the store the server used (this test session's): each account has a session whose
+    # cookie was handed over (token set), a login audit record, and was disabled after the benchmark.
+    import sqlalchemy as sa
+
+    from dashboard.auth import store
+    with store.engine().connect() as c:
+        for acc in res["accounts"]:
+            uid, disabled = c.execute(sa.select(store.users.c.id, store.users.c.disabled)
+                                      .where(store.users.c.name == acc["name"])).one()
+            assert disabled
+            assert c.execute(sa.select(sa.func.count()).select_from(store.sessions).where(
+                (store.sessions.c.user_id == uid) & store.sessions.c.token_hash.is_not(None))).scalar() >= 1
+            assert c.execute(sa.select(sa.func.count()).select_from(store.audit_log).where(
+                (store.audit_log.c.user == acc["name"]) & (store.audit_log.c.action == "login"))).scalar() >= 1
+    from dashboard.auth import roles
+    # Every page those roles may open was run and finished (asked for, run by the server) — and no other.
+    may = {p for p in default_pages() if any(roles.may_open(r, p or "overview") for r in ("leader", "chain", "park"))}
+    assert set(res["pages_reached"]) == set(res["pages_expected"]) == may
+    assert "data" not in may and "accounts" not in may and "audit" not in may
+    titles = {title for _, _, title, _, url in nav.existing() if (url if url != "overview" else "") in may}
     assert {row["page"] for row in res["pages"]} == titles
     assert all(row["runs"] >= 1 and row["errors"] == 0 for row in res["pages"])
     # Each session was sent round every page at least once (offsets spread the 3 sessions over the list).

@@ -6,6 +6,7 @@ import pytest
 from dashboard import ui
 
 from browser_support import app_exceptions, screenshot, wait_for_app, open_page
+from conftest import shown_text
 
 Q = dt.date(2026, 9, 30)
 PAGE = "views/enterprise.py"
@@ -140,9 +141,9 @@ def test_session_state_and_unknown_ids(app, raw, leader, warehouse_path):
     assert not at.exception
     assert at.query_params["enterprise"] == leader             # the URL reopens it
     name = raw.sql("SELECT name FROM enterprises WHERE enterprise_id = $e", params={"e": leader}).fetchall()[0][0]
-    assert any(name in x.value for x in at.markdown)
+    assert name in shown_text(at)
     at = app(PAGE, enterprise="E9999999")
-    assert any("未找到企业编号 E9999999" in w.value for w in at.warning)
+    assert any("未找到企业编号" in w.value and "E9999999" in w.value for w in at.warning)
     assert _table(at, "企业名称") is not None
 
 

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from conftest import scalar
+from conftest import shown_text
 
 Q = dt.date(2026, 9, 30)
 ALIVE = "e.founded_on <= $q AND (e.closed_on IS NULL OR e.closed_on > $q)"
@@ -75,11 +76,11 @@ def test_map_metric_follows_the_segmented_control(app, raw):
 
 def test_park_view_p01_equals_raw_tables(app, raw):
     at = app("views/park.py", quarter="2026Q3", park="P01")
-    md = "\n".join(m.value for m in at.markdown)
-    assert "## P01 广州科学城" in md
+    md = shown_text(at)
+    assert "P01 广州科学城" in md.splitlines()
     unit = raw.sql("SELECT u.name FROM parks p JOIN units u ON u.unit_id = p.chief_unit_id "
                    "WHERE p.park_id = 'P01'").fetchall()[0][0]
-    assert f"**园长派出/牵头单位**:{unit}" in md and "**园长制**:是" in md
+    assert f"园长派出/牵头单位:{unit}" in md and "园长制:是" in md
     m = {}
     for x in at.metric:
         m.setdefault(x.label, x.value)

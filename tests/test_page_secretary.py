@@ -2,6 +2,7 @@
 tables written from DESIGN.md (在岗 = started_on ≤ Q and not ended by Q; outcomes by occurred_on in the
 quarter or ≤ Q; scope by the served enterprise's chains / park)."""
 import datetime as dt
+import html
 import json
 
 import pytest
@@ -80,7 +81,8 @@ def test_typical_case_cards(app, raw, chain, park):
     at = app(PAGE, **_query(chain=chain, park=park))
     n = n_cases(raw, chain, park)
     assert n > 0
-    assert any(f"累计 <b>{n:,}</b> 个典型案例" in m.value for m in at.markdown)
+    bodies = [h.proto.body for h in at.get("html")]
+    assert any(f"累计 <b>{n:,}</b> 个典型案例" in v for v in bodies)
     assert len(_case_buttons(at)) == min(9, n)
     if n > 9:
         at.toggle(key="se_cases_all").set_value(True).run()
@@ -89,10 +91,8 @@ def test_typical_case_cards(app, raw, chain, park):
     newest = raw.sql(f"""SELECT o.title FROM secretary_outcomes o JOIN secretaries s USING (secretary_id)
         WHERE o.is_case AND o.occurred_on <= $q AND {IN_SCOPE} ORDER BY o.occurred_on DESC, o.outcome_id DESC LIMIT 1""",
                      params={"q": Q, "chain": chain, "park": park}).fetchall()[0][0]
-    md = [m.value for m in at.markdown]
-    start = next(i for i, v in enumerate(md) if "个典型案例" in v)
-    titles = [v for v in md[start:] if v.startswith("**")]
-    assert titles[0] == f"**{newest}**"
+    cards = [h.proto.body for h in at.get("html") if "se-case-kind" in h.proto.body]
+    assert f"<b>{html.escape(newest)}</b>" in cards[0]
 
 
 def test_case_button_opens_the_enterprise(app, raw):

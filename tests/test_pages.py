@@ -4,6 +4,7 @@ import json
 import pytest
 
 from dashboard import cli, kpis, nav, ui
+from conftest import shown_text
 
 PAGES = [p[1] for p in nav.existing()]
 SCOPES = [{}, {"chain": "C02"}, {"park": "P01"}, {"chain": "C02", "park": "P13", "quarter": "2025Q2"}]
@@ -20,7 +21,7 @@ def test_the_whole_app_runs_with_filters_from_the_url(app):
     at = app("streamlit_app.py", quarter="2025Q4", chain="C08")
     values = [sb.value for sb in at.selectbox]
     assert values[:3] == ["2025Q4", "C08", "全部"]
-    assert "美妆大健康" in " ".join(m.value for m in at.markdown)
+    assert "美妆大健康" in shown_text(at)
 
 
 @pytest.mark.parametrize("scope", SCOPES, ids=["district", "chain", "park", "chain-park-2025Q2"])
@@ -55,8 +56,7 @@ def test_data_stamp_on_every_page(app):
         if page.endswith("bigscreen.py"):
             continue
         at = app(page)
-        text = " ".join(m.value for m in at.markdown)
-        assert "数据截至 2026-09-30 · 演示数据" in text, page
+        assert "数据截至 2026-09-30 · 演示数据" in shown_text(at), page
 
 
 def test_missing_warehouse_gives_a_chinese_message(app, monkeypatch, tmp_path):

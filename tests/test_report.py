@@ -319,20 +319,62 @@ def test_checker_catches_overflow_and_fonts():
     assert any("未设字体" in x and "a:ea" in x for x in check.check_pptx(p))
 
 
-def test_every_run_names_the_cjk_font_for_latin_and_east_asian(prs):
-    from pptx.oxml.ns import qn
-    p = prs["C02"]
-    seen = 0
-    for slide in p.slides:
-        for el in slide._element.iter(qn("a:rPr")):
-            assert el.find(qn("a:latin")).get("typeface") == "Noto Sans CJK SC"
-            assert el.find(qn("a:ea")).get("typeface") == "Noto Sans CJK SC"
-            seen += 1
-        for sh in slide.shapes:
-            if sh.has_chart:
-                for el in sh.chart._chartSpace.iter(qn("a:defRPr")):
-                    assert el.find(qn("a:ea")).get("typeface") == "Noto Sans CJK SC"
-    assert seen > 200
+YAHEI = "微软雅黑"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def test_every_run_names_microsoft_yahei_for_latin_and_east_asian(decks):
+    """Parsed from the PPTX's XML parts (not through python-pptx): every run, paragraph end, chart text
+    property and the theme's major/minor fonts name 微软雅黑 for Latin and East Asian text, and no part
+    names Noto (which government Windows/WPS machines lack)."""
+    import zipfile
+
+    from lxml import etree
+    for name in ("district", "C02", "P01"):
+        seen = {"slide": 0, "notes": 0, "chart": 0, "theme": 0}
+        with zipfile.ZipFile(decks[(name, "pptx")]) as z:
+            for part in z.namelist():
+                if not part.endswith(".xml"):
+                    continue
+                data = z.read(part)
+                assert b"Noto" not in data, (name, part)
+                kind = next((k for k in ("slide", "notes", "chart", "theme")
+                             if part.startswith(f"ppt/{k}s/{k}") or (k == "notes" and part.startswith("ppt/notesSlides/"))),
+                            None)
+                if kind is None:
+                    continue
+                root = etree.fromstring(data)
+                if kind == "theme":
+                    for fs in root.iter(A + "majorFont", A + "minorFont"):
+                        assert fs.find(A + "latin").get("typeface") == YAHEI, (name, part)
+                        assert fs.find(A + "ea").get("typeface") == YAHEI, (name, part)
+                        seen["theme"] += 1
+                    continue
+                for el in root.iter(A + "rPr", A + "endParaRPr", A + "defRPr"):
+                    if el.tag == A + "defRPr" and kind != "chart":
+                        continue                   # list styles of the notes page: text runs carry their own
+                    latin, ea = el.find(A + "latin"), el.find(A + "ea")
+                    assert latin is not None and latin.get("typeface") == YAHEI, (name, part, etree.tostring(el)[:200])
+                    assert ea is not None and ea.get("typeface") == YAHEI, (name, part, etree.tostring(el)[:200])
+                    seen[kind] += 1
+        assert seen["slide"] > 300 and seen["notes"] > 30 and seen["chart"] > 20 and seen["theme"] >= 2, (name, seen)
+
+
+def test_fontconfig_resolves_yahei_to_an_installed_cjk_font():
+    """The repo's fonts.conf (used by the PDF printing) makes 微软雅黑 / Microsoft YaHei resolve to an
+    installed CJK font; the system's own configuration does not."""
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig tools not installed")
+    env = pdf.font_env()
+    assert env["FONTCONFIG_FILE"] == str(pdf.FONTS_CONF) and pdf.FONTS_CONF.is_file()
+    for family in (YAHEI, "Microsoft YaHei"):
+        got = subprocess.run(["fc-match", "-f", "%{family}|%{lang}", family], env=env, capture_output=True,
+                             text=True, check=True).stdout
+        fam, langs = got.split("|", 1)
+        assert "WenQuanYi Micro Hei" in fam.split(","), got
+        assert "zh-cn" in langs.split("|"), got               # it has the Simplified Chinese glyphs
+    # the print page asks for the TrueType CJK font first, then the deck's font
+    assert pdf.FONT_STACK.startswith('"WenQuanYi Micro Hei", "微软雅黑"')
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -548,3 +590,37 @@ def test_page_previews_the_slides(app, names, query):
     else:
         assert sum(t.endswith("产业链") for t in titles) == len(chains)
     assert len(at.expander) == len(titles)
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_pdf_embeds_truetype_fonts_and_its_chinese_text_extracts_once(decks, prs):
+    """No Type 3 font (Chromium prints Noto Sans CJK's CFF outlines and any synthesised bold as Type 3):
+    every font is an embedded (CID) TrueType font. The Chinese text, bold titles and headers included,
+    comes back from pdftotext exactly as on the slide, once (bold is not drawn as a doubled text)."""
+    for name in ("district", "C02"):
+        path = decks[(name, "pdf")]
+        rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        assert rows, name
+        for row in rows:
+            assert "Type 3" not in row, (name, row)
+            assert re.search(r"\b(CID TrueType|TrueType)\b", row), (name, row)
+            assert re.search(r"\byes\s+yes\s+yes\b", row), (name, row)          # embedded, subset, unicode map
+        assert any("WenQuanYi" in r for r in rows), name
+        pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        n = 0
+        for i, slide in enumerate(prs[name].slides):
+            page = re.sub(r"\s+", "", pages[i])
+            for sh in slide.shapes:
+                if sh.name in ("chrome:title", "cover:title"):
+                    texts = [sh.text_frame.text]
+                elif sh.has_table:
+                    texts = [c.text for c in sh.table.rows[0].cells]       # bold headers
+                else:
+                    continue
+                for t in (re.sub(r"\s+", "", x) for x in texts):
+                    assert t in page, (name, i + 1, t)
+                    assert "".join(c + c for c in t) not in page, (name, i + 1, t)       # not 需需关关注注
+                    assert sh.has_table or t + t not in page, (name, i + 1, t)
+                    n += 1
+        assert n > 40, name

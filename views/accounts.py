@@ -45,7 +45,7 @@ with t_add:
         c1, c2 = st.columns(2)
         name = c1.text_input("用户名")
         display = c2.text_input("姓名")
-        role = c1.selectbox("角色", list(roles.ROLES), format_func=roles.label)
+        role = c1.selectbox("角色", list(roles.ROLES), format_func=roles.label, placeholder="请选择")
         scope = c2.text_input("授权范围", placeholder="产业链/园区角色必填,如 C02 或 P01,多个用逗号分隔")
         pw = st.text_input("临时密码", type="password", help="至少 8 位,同时包含字母和数字")
         if st.form_submit_button("新建", type="primary"):
@@ -54,7 +54,7 @@ with t_add:
 with t_edit:
     names = [u["name"] for u in users]
     if names:
-        who = st.selectbox("账号", names, key="ac_who")
+        who = st.selectbox("账号", names, key="ac_who", placeholder="请选择")
         c1, c2, c3 = st.columns(3)
         if c1.button("停用", key="ac_disable"):
             _run(lambda: accounts.set_disabled(who, True, **BY), f"已停用 {who}")
@@ -66,7 +66,7 @@ with t_edit:
                 _run(lambda: accounts.reset_password(who, npw, **BY), f"已重置 {who} 的密码")
         with st.form("ac_grant"):
             g1, g2 = st.columns(2)
-            nrole = g1.selectbox("新角色", list(roles.ROLES), format_func=roles.label)
+            nrole = g1.selectbox("新角色", list(roles.ROLES), format_func=roles.label, placeholder="请选择")
             nscope = g2.text_input("新授权范围", placeholder="如 C02,C05")
             if st.form_submit_button("调整授权"):
                 _run(lambda: accounts.set_grant(who, nrole, nscope, **BY), f"已调整 {who} 的授权")
@@ -91,7 +91,7 @@ with t_tok:
                 st.code(f"/bigscreen?token={tok}", language=None)
     live = [t for t in toks if not t["revoked_at"]]
     if live:
-        rv = st.selectbox("吊销令牌", [str(t["id"]) for t in live],
+        rv = st.selectbox("吊销令牌", [str(t["id"]) for t in live], placeholder="请选择",
                           format_func=lambda i: next(f"{t['id']} {t['name']}" for t in live if str(t["id"]) == i))
         if st.button("吊销", key="ac_revoke"):
             _run(lambda: accounts.revoke_token(rv, **BY), "已吊销")

@@ -44,25 +44,24 @@ def _draw(frame: dict) -> None:
     left, mid, right = st.columns([26, 48, 26], gap=None, wrap=False)
     with left:
         with st.container(key="bsp-rank"):
-            st.markdown(bs.panel_title(frame["rank_title"], extra_html=bs.RANK_LEGEND_HTML), unsafe_allow_html=True)
+            st.html(bs.panel_title(frame["rank_title"], extra_html=bs.RANK_LEGEND_HTML))
             _chart("rank", frame["rank"])
         with st.container(key="bsp-trend"):
-            st.markdown(bs.panel_title(frame["trend_title"]), unsafe_allow_html=True)
+            st.html(bs.panel_title(frame["trend_title"]))
             _chart("trend", frame["trend"])
     with mid:
         with st.container(key="bsp-map"):
-            st.markdown(bs.panel_title("园区分布 · 党组织覆盖", "黄埔区 · 含生物岛(位于海珠区)"), unsafe_allow_html=True)
+            st.html(bs.panel_title("园区分布 · 党组织覆盖", "黄埔区 · 含生物岛(位于海珠区)"))
             _chart("map", frame["map"], map=Map(screen.MAP_NAME, bs.map_geojson()))
     with right:
         with st.container(key="bsp-gauge"):
-            st.markdown(bs.panel_title("诉求办理 · 吐槽大会 / 联合调度"), unsafe_allow_html=True)
+            st.html(bs.panel_title("诉求办理 · 吐槽大会 / 联合调度"))
             _chart("gauge", frame["gauge"])
         with st.container(key="bsp-warn"):
-            st.markdown(bs.panel_title(frame["warn_title"], extra_html=bs.warn_title_extra(frame["warn"])),
-                        unsafe_allow_html=True)
+            st.html(bs.panel_title(frame["warn_title"], extra_html=bs.warn_title_extra(frame["warn"])))
             st.html(bs.warn_html(frame["warn"]))
         with st.container(key="bsp-cases"):
-            st.markdown(bs.panel_title("第一书记 · 典型案例", f"{len(frame['cases'])} 例"), unsafe_allow_html=True)
+            st.html(bs.panel_title("第一书记 · 典型案例", f"{len(frame['cases'])} 例"))
             st.html(bs.cases_html(frame["cases"], frame["cases_note"]))
 
 

@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, charts, drill, kpis, targets, ui
 from dashboard.charts import chain as cc
 from dashboard.db import run_query
@@ -36,8 +37,9 @@ if not f.chain_id:
         ui.empty()
         st.stop()
     scope = f"{f.park_name} 园区内" if f.park_id else "全区"
-    st.caption(f"{f.quarter} · {scope} 13 条重点产业链并列对比。链上企业按企业所属产业链计(一企可属多链);"
-               "1+N+X = 链主 + 核心企业 + 配套企业(季末在营)。点击表格某行或右侧条形进入该链详情。")
+    st.html(safe.html("<div class='kpi-foot'>{} · {} 13 条重点产业链并列对比。链上企业按企业所属产业链计(一企可属多链);"
+                      "1+N+X = 链主 + 核心企业 + 配套企业(季末在营)。点击表格某行或右侧条形进入该链详情。</div>",
+                      f.quarter, scope))
     n_red = df.filter(pl.col("target_status") == "红").height
     n_yellow = df.filter(pl.col("target_status") == "黄").height
     c1, c2, c3, c4 = st.columns(4)
@@ -91,10 +93,10 @@ if not f.chain_id:
             "目标状态": st.column_config.TextColumn(width=80, help="该链各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"产业链对比_{f.quarter}", "ch_table_dl")
-    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
+    district = ui.total_row(f.quarter_end, "*", f.park_key)
     st.caption("末行“未归链”为不属任何产业链的企业、未登记产业链的诉求。"
-               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"])
-               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"]).replace("对账:", ""))
+               + ui.reconcile_text(everything, "n_enterprises", district)
+               + ui.reconcile_text(everything, "n_appeals_overdue", district).replace("对账:", ""))
     if f.park_id:
         st.caption("园区筛选下为“链 × 园”交叉口径;年度目标按链、按园分别设定,交叉范围不设目标。")
 
@@ -111,14 +113,14 @@ if not f.chain_id:
                         key="ch_rank", on_select=drill.on_select("ch_rank", "chain", "chain"),
                         selection_mode="points", config=PLOT_CFG)
         st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b>"
-                    " · <b style='color:#4da3ff'>● 目标正常/未设</b>。点击某条产业链进入详情。</div>",
+                    " · <b class='s-none'>● 其他(正常或未设目标)</b>。点击某条产业链进入详情。</div>",
                     unsafe_allow_html=True)
     with right:
         st.subheader("三种覆盖模式")
         for mode, text in COVERAGE_MODES.items():
             members = df.filter(pl.col("coverage_mode") == mode)["chain_name"].to_list()
             with st.container(border=True):
-                st.markdown(f"**{mode}** · {len(members)} 条链:" + ("、".join(members) if members else "—"))
+                st.html(safe.html("<b>{}</b> · {} 条链:{}", mode, len(members), safe.join("、", members) or "—"))
                 st.caption(text)
     st.stop()
 
@@ -130,7 +132,7 @@ n_role = {r: 0 for r in ("链主", "核心", "配套")} | dict(zip(roles["role"]
 head_l, head_r = st.columns([4, 1], vertical_alignment="center")
 with head_l:
     scope_note = f" × {f.park_name}" if f.park_id else ""
-    st.markdown(f"## {prof['chain_id']} {prof['chain_name']}{scope_note}")
+    st.html(safe.html("<h2>{} {}{}</h2>", prof['chain_id'], prof['chain_name'], scope_note))
 with head_r:
     st.button("返回全部产业链", icon=":material/arrow_back:", key="ch_back", width="stretch",
               on_click=drill.request, args=("chain",), kwargs={"chain": None})
@@ -143,23 +145,21 @@ alerts_ui.attention_panel(f, key="ch_al", height=260, title="本链需关注事�
 a, b, c = st.columns([1.15, 1.25, 1], gap="medium")
 with a, st.container(border=True, height=175):
     st.markdown("**链长制架构**")
-    st.markdown(f"链长:**{prof['leader_title']}**  \n牵头部门:**{prof['lead_unit_name'] or '—'}**  \n"
-                f"配合单位({prof['n_partner_units']} 个):{prof['partner_unit_names'] or '—'}")
+    st.html(safe.html("链长:<b>{}</b><br>牵头部门:<b>{}</b><br>配合单位({} 个):{}", prof['leader_title'],
+                      prof['lead_unit_name'] or '—', prof['n_partner_units'], prof['partner_unit_names'] or '—'))
 with b, st.container(border=True, height=175):
     mode = prof["coverage_mode"]
-    st.markdown(f"**覆盖模式:{mode}**")
+    st.html(safe.html("<b>覆盖模式:{}</b>", mode))
     st.caption(COVERAGE_MODES.get(mode, ""))
 with c, st.container(border=True, height=175):
     st.markdown("**1+N+X 链上企业**", help="季末在营企业按链上角色计数:链主(1)+ 核心企业(N)+ 配套企业(X)。"
                 + ("园区筛选下限本园区。" if f.park_id else ""))
-    st.markdown(
-        "<div class='nx'>" + "<span class='nx-op'>+</span>".join(
-            f"<div><b>{n_role[r]:,}</b><span>{lab}</span></div>"
-            for r, lab in (("链主", "链主"), ("核心", "核心 N"), ("配套", "配套 X"))) + "</div>",
-        unsafe_allow_html=True)
+    st.html(safe.html("<div class='nx'>{}</div>", safe.join("<span class='nx-op'>+</span>", (
+        safe.html("<div><b>{:,}</b><span>{}</span></div>", n_role[r], lab)
+        for r, lab in (("链主", "链主"), ("核心", "核心 N"), ("配套", "配套 X"))))))
 
 # ------------------------------------------------------------------ KPIs & trends
-st.markdown(f"##### 核心指标 · {f.quarter} · {f.scope_label}")
+st.html(safe.html("<h5>核心指标 · {} · {}</h5>", f.quarter, f.scope_label))
 _, tr = ui.scope_kpis(f, per_row=5)
 
 st.markdown("##### 12 个季度趋势")
@@ -215,8 +215,8 @@ ui.enterprise_table(
 st.subheader("未办结诉求")
 ap = run_query("shared/open_appeals", quarter_end=f.quarter_end, chain_id=f.chain_id, park_id=f.park_key)
 n_over = ap.filter(pl.col("is_overdue")).height
-st.markdown(f"截至 {f.quarter_end:%Y-%m-%d} 共 **{ap.height}** 件未办结,其中 <b class='s-红'>● 超期 {n_over} 件</b>"
-            "(超期 = 未办结且办理期限早于季末)。", unsafe_allow_html=True)
+st.html(safe.html("截至 {:%Y-%m-%d} 共 <b>{}</b> 件未办结,其中 <b class='s-红'>● 超期 {} 件</b>"
+                  "(超期 = 未办结且办理期限早于季末)。", f.quarter_end, ap.height, n_over))
 if ap.is_empty():
     st.success("该链当前无未办结诉求。")
 else:

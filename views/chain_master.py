@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import drill, ui
 from dashboard.charts import chain as cc
 from dashboard.db import run_query
@@ -54,7 +55,8 @@ COL_CFG = {f"{year} 财政支持(万元)": st.column_config.NumberColumn(format=
            "链主企业": st.column_config.TextColumn(width="medium")}
 
 if f.park_id:
-    st.caption(f"链主按产业链统计,不受园区筛选影响(“园区”一列显示链主所在园区;当前园区:{f.park_name})。")
+    st.html(safe.html("<div class='kpi-foot'>链主按产业链统计,不受园区筛选影响(“园区”一列显示链主所在园区;当前园区:{})。</div>",
+                      f.park_name))
 
 if masters.is_empty():
     ui.empty("没有链主企业")
@@ -97,7 +99,7 @@ elif not f.chain_id:
 else:
     # ================================================================== one chain
     head_l, head_r = st.columns([4, 1], vertical_alignment="center")
-    head_l.markdown(f"## {f.chain_id} {f.chain_name} · 链主")
+    head_l.html(safe.html("<h2>{} {} · 链主</h2>", f.chain_id, f.chain_name))
     head_r.button("返回全部产业链", icon=":material/arrow_back:", key="cm_back", width="stretch",
                   on_click=drill.request, args=("chain_master",), kwargs={"chain": None})
     st.caption(INTRO.replace("**", ""))
@@ -108,10 +110,10 @@ else:
                 "未组建" if r["has_task_force"] is not None else "—")
             pp = "已制定" if r["has_party_plan"] else ("未制定" if r["has_party_plan"] is not None else "—")
             with info:
-                st.markdown(f"#### {r['name']}")
-                st.markdown(f"{r['park_name']} · 规模 {r['size']} · 从业人员 {r['employees']:,} 人  \n"
-                            f"党组织 {r['org_type'] or '—'}(党员 {r['n_members'] or 0} 人)  \n"
-                            f"工作专班:**{tf}** · 年度党建规划:**{pp}**")
+                st.html(safe.html("<h4>{}</h4>", r['name']))
+                st.html(safe.html("{} · 规模 {} · 从业人员 {:,} 人<br>党组织 {}(党员 {} 人)<br>"
+                                  "工作专班:<b>{}</b> · 年度党建规划:<b>{}</b>", r['park_name'] or '—', r['size'],
+                                  r['employees'], r['org_type'] or '—', r['n_members'] or 0, tf, pp))
             ms[0].metric(f"{year} 培育评分", "—" if r["score"] is None else f"{r['score']:.1f}",
                          delta=None if r["score"] is None or r["prev_score"] is None else f"{r['score'] - r['prev_score']:+.1f}",
                          delta_description=f"较 {year - 1} 年")

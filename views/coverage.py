@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, drill, kpis, ui
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
@@ -21,9 +22,10 @@ n_base = next(h.value for h in heads if h.kpi.key == "n_base") or 0
 
 # ------------------------------------------------------------------ 口径
 with st.container(border=True):
+    st.html(safe.html(
+        "<b>统计口径</b> · 党建统计基数 = 季末在营(成立日期 ≤ 季末,且未注销或注销日期 > 季末)且从业人员 ≥ 10 人的企业,"
+        "{} {} 共 <b>{:,} 家</b>。", f.scope_label, f.quarter, int(n_base)))
     st.markdown(
-        f"**统计口径** · 党建统计基数 = 季末在营(成立日期 ≤ 季末,且未注销或注销日期 > 季末)且从业人员 ≥ 10 人的企业,"
-        f"{f.scope_label} {f.quarter} 共 **{int(n_base):,} 家**。\n\n"
         "- **组织覆盖率** = 基数中已建党组织(单独组建或联合组建)的企业 ÷ 基数;**单独组建率** = 单独组建党组织的企业 ÷ 基数。\n"
         "- **工作覆盖率** = 基数中已建党组织、或有党建指导员/联络员、或有在岗第一书记的企业 ÷ 基数;"
         "工会、共青团组织单独列示,不计入工作覆盖率。\n"
@@ -79,12 +81,9 @@ with st.expander("分链、分园区明细表"):
                                 + [pl.col(c).alias(h) for c, h in detail_cols.items()]),
                  hide_index=True, column_config=pct, key="cv_park_tbl")
     st.caption("末行“未归链”“未入园”为不属任何产业链、不在任何园区的基数企业。"
-               + ui.reconcile_text(by_chain, "n_base", run_query(
-                   "shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)["n_base"])
-               + ui.reconcile_text(
-                   by_park, "n_base", run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key,
-                                                park_id="*").row(-1, named=True)["n_base"],
-                   who="园区", remainder="未入园").replace("对账:", ""))
+               + ui.reconcile_text(by_chain, "n_base", ui.total_row(f.quarter_end, "*", f.park_key))
+               + ui.reconcile_text(by_park, "n_base", ui.total_row(f.quarter_end, f.chain_key, "*"),
+                                   who="园区", remainder="未入园").replace("对账:", ""))
 
 # ------------------------------------------------------------------ over time
 st.subheader("12 个季度趋势")

@@ -5,6 +5,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
@@ -39,7 +40,7 @@ with left:
         st.markdown("<div class='kpi-foot'>并行认定(不在阶梯内)</div>", unsafe_allow_html=True)
         st.plotly_chart(topics.parallel_honors(flow), key="cu_parallel", config=topics.CONFIG)
 with right:
-    st.markdown(f"**{f.scope_label} · {f.quarter} 认定存量与流量**")
+    st.html(safe.html("<b>{} · {} 认定存量与流量</b>", f.scope_label, f.quarter))
     view = flow.select(
         pl.col("honor").replace_strict(topics.HONOR_LABEL, default=pl.col("honor")).alias("认定类型"),
         pl.col("n_valid").alias("季末有效"),
@@ -97,9 +98,9 @@ with c1:
         ui.empty()
     else:
         heat_table(by_chain, "chain_id", "chain_name", "cu_by_chain", "chain")
-        whole = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
+        whole = ui.total_row(f.quarter_end, "*", f.park_key)
         st.caption(("各链与所选园区交叉。" if f.park_id else "") + "条形长度按列内最大值缩放。点击某行查看该产业链的梯度培育。"
-                   "末行“未归链”为不属任何产业链的企业。" + ui.reconcile_text(by_chain, "n_xjr", whole["n_xjr"]))
+                   "末行“未归链”为不属任何产业链的企业。" + ui.reconcile_text(by_chain, "n_xjr", whole))
 with c2:
     st.subheader("分园区")
     by_park = run_query("cultivation/by_park", quarter_end=f.quarter_end, chain_id=f.chain_key)
@@ -107,9 +108,9 @@ with c2:
         ui.empty()
     else:
         heat_table(by_park, "park_id", "park_name", "cu_by_park", "park")
-        whole = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id="*").row(-1, named=True)
+        whole = ui.total_row(f.quarter_end, f.chain_key, "*")
         st.caption(("各园区与所选产业链交叉。" if f.chain_id else "") + "末行“未入园”为不在任何园区内的企业。点击某行查看该园区的梯度培育。"
-                   + ui.reconcile_text(by_park, "n_xjr", whole["n_xjr"], who="园区", remainder="未入园"))
+                   + ui.reconcile_text(by_park, "n_xjr", whole, who="园区", remainder="未入园"))
 
 # ------------------------------------------------------------------ by batch
 st.subheader("认定批次")
@@ -164,7 +165,7 @@ which = which or "new"
 title, qname, cols = LISTS[which]
 params = dict(scope)
 if which == "holders":
-    hsel = st.selectbox("认定类型", ["*"] + list(topics.HONOR_LABEL), key="cu_holder_honor",
+    hsel = st.selectbox("认定类型", ["*"] + list(topics.HONOR_LABEL), key="cu_holder_honor", placeholder="请选择",
                         format_func=lambda h: "全部认定类型" if h == "*" else topics.HONOR_LABEL[h])
     params["honor"] = hsel
 df = run_query(qname, **params, limit=LIMIT)

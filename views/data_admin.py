@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import db, ui
 from dashboard.auth import web
 from dashboard.dataio import limits
@@ -75,7 +76,7 @@ tab_imp, tab_ver, tab_log = st.tabs(["导入数据", "版本与回滚", "导入�
 # ------------------------------------------------------------------------------------------ import tab
 with tab_imp:
     st.caption(f"文件大小与数据量上限:{limits.describe()}")
-    files = st.file_uploader("上传 Excel 或 CSV(可多选)", type=["xlsx", "xlsm", "csv", "txt", "xls", "et"],
+    files = ui.file_uploader("上传 Excel 或 CSV(可多选)", ["xlsx", "xlsm", "csv", "txt", "xls", "et"],
                              accept_multiple_files=True, key="da_files",
                              help="把要导入的文件拖到这里。CSV 文件名请用工作表名,如 企业党建.csv。")
     mode = st.radio("导入方式", list(MODES), format_func=MODES.get, horizontal=True, key="da_mode",
@@ -119,7 +120,7 @@ with tab_imp:
     res = st.session_state.get(RES)
     if res is not None:
         plan = res.plan
-        names = "、".join(f.name for f in plan.files)
+        names = "、".join(safe.label(f.name) for f in plan.files)   # a file name is the uploader's text
         if not plan.ok:
             st.error(f"{plan.summary()}。文件:{names}", icon=":material/error:")
             counts = pl.DataFrame(plan.rule_counts, schema=["规则", "处数"], orient="row")
@@ -198,7 +199,7 @@ with tab_ver:
         others = [v.id for v in versions if not v.current]
         if others:
             r1, r2, r3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-            target = r1.selectbox("回滚到版本", others, key="da_rb_target",
+            target = r1.selectbox("回滚到版本", others, key="da_rb_target", placeholder="请选择版本",
                                   format_func=lambda x: next(f"{v.id} · 数据截至 {v.as_of} · {v.source}"
                                                              for v in versions if v.id == x))
             sure = r2.checkbox("确认回滚(驾驶舱将显示该版本的数据)", key="da_rb_sure")

@@ -4,6 +4,7 @@ import re
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import drill, ui
 from dashboard.charts import appeals as ch
 from dashboard.db import WarehouseError, run_query
@@ -54,9 +55,9 @@ if profile is None:
     if denied:
         st.error("无权查看该企业:该企业不在您的授权范围内。", icon=":material/lock:")
     elif eid:
-        st.warning(f"未找到企业编号 {eid},请重新检索。", icon=":material/search_off:")
-    st.caption(f"在{f.scope_label}范围内按企业名称或统一社会信用代码检索(最多显示 50 家);不输入时列出本范围链主、核心企业。"
-               "点击某行打开企业档案。")
+        st.warning(f"未找到企业编号 {safe.label(eid)},请重新检索。", icon=":material/search_off:")   # eid: from the URL
+    st.html(safe.html("<div class='kpi-foot'>在{}范围内按企业名称或统一社会信用代码检索(最多显示 50 家);"
+                      "不输入时列出本范围链主、核心企业。点击某行打开企业档案。</div>", f.scope_label))
     term = st.text_input("企业名称或统一社会信用代码", key="ent_search_term", placeholder="输入关键字,如:科技、9144011…")
     hits = run_query("enterprise/search", search=term.strip(), chain_id=f.chain_key, park_id=f.park_key)
     if hits.is_empty():
@@ -90,12 +91,11 @@ closed = profile["closed_on"]
 operating = profile["founded_on"] <= f.quarter_end and (closed is None or closed > f.quarter_end)
 head_l, head_r = st.columns([4, 1], vertical_alignment="center")
 with head_l:
-    status = ":green-badge[在营]" if operating else f":red-badge[{'已注销' if closed else '未成立'}]"
-    st.markdown(f"### {profile['name']} {status}")
-    st.markdown(
-        f"统一社会信用代码 **{profile['uscc']}** · 园区 **{profile['park_name'] or '不在园区'}** · "
-        f"镇街 **{profile['street']}** · 规模 **{profile['size']}型** · 成立 **{profile['founded_on']}**"
-        + (f" · 注销 **{closed}**" if closed else ""))
+    status = ("s-绿", "在营") if operating else ("s-红", "已注销" if closed else "未成立")
+    st.html(safe.html("<h3>{} <b class='{}' style='font-size:0.9rem'>● {}</b></h3>", profile['name'], *status))
+    st.html(safe.html("统一社会信用代码 <b>{}</b> · 园区 <b>{}</b> · 镇街 <b>{}</b> · 规模 <b>{}型</b> · 成立 <b>{}</b>{}",
+                      profile['uscc'], profile['park_name'] or '不在园区', profile['street'], profile['size'],
+                      profile['founded_on'], safe.html(" · 注销 <b>{}</b>", closed) if closed else ""))
 with head_r:
     st.button("换一家企业", icon=":material/search:", on_click=_clear, key="ent_change", width="stretch")
 
@@ -105,7 +105,7 @@ else:
     cols = st.columns([1, 2, 2, 2, 2], vertical_alignment="center")
     cols[0].markdown("**所在产业链 · 角色**")
     for i, r in enumerate(chains.iter_rows(named=True)):
-        cols[1 + i % 4].button(f"{r['chain_id']} {r['chain_name']} · {r['role']}", key=f"ent_chain_{r['chain_id']}",
+        cols[1 + i % 4].button(safe.label(f"{r['chain_id']} {r['chain_name']} · {r['role']}"), key=f"ent_chain_{r['chain_id']}",
                                on_click=drill.request, args=("chain",), kwargs={"chain": r["chain_id"]},
                                type="primary" if r["role"] == "链主" else "secondary",
                                help="查看该产业链详情", width="stretch")

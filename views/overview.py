@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import alerts_ui, charts, drill, kpis, ui
+from dashboard import alerts_ui, charts, drill, kpis, safe, ui
 from dashboard.db import run_query
 
 f = ui.page("总览")
@@ -28,20 +28,19 @@ for h in heads:
     by_group.setdefault(h.kpi.group, []).append(h)
 rows = [["企业", "培育"], ["党建", "第一书记"], ["诉求", "共建"]]
 with st.container(key="ov_kpis"):
-    st.markdown(f"##### 核心指标 · {f.quarter} · {f.scope_label}")
+    st.html(safe.html("<h5>核心指标 · {} · {}</h5>", f.quarter, f.scope_label))
     for pair in rows:
         groups = [g for g in pair if g in by_group]
         cols = st.columns([len(by_group[g]) for g in groups], gap="medium")
         for col, g in zip(cols, groups):
             with col:
-                st.markdown(f"<div class='al-muted'><b>{kpis.GROUPS[g]}</b></div>", unsafe_allow_html=True)
+                st.html(safe.html("<div class='al-muted'><b>{}</b></div>", kpis.GROUPS[g]))
                 ui.kpi_grid(by_group[g], spark, per_row=len(by_group[g]))
     st.caption("带“年度目标”的指标卡,目标与数值同口径(年内累计指标对照年度目标);状态取自统一的年度目标判断,规则见各卡片 ⓘ 与“指标口径”页。")
 
 # ------------------------------------------------------------------ ranking & parks
 RANK_METRICS = ["n_enterprises", "n_xjr", "org_coverage_rate", "work_coverage_rate", "appeal_resolved_rate",
                 "n_appeals_overdue"]
-district_row = tr.row(-1, named=True) if tr.height else {}
 
 left, right = st.columns([1.1, 1], gap="large")
 with left:
@@ -60,10 +59,8 @@ with left:
                                            selected=f.chain_id),
                         key="ov_chain_rank", on_select=drill.on_select("ov_chain_rank", "chain", "chain"), selection_mode="points",
                         config={"displayModeBar": False})
-        base_row = district_row if not f.chain_id else \
-            run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id="*", park_id=f.park_key).row(-1, named=True)
-        st.caption(ui.reconcile_text(ranking, metric, base_row.get(metric)))
-        st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b> · <b style='color:#4da3ff'>● 目标正常</b>。点击某条产业链进入该链详情(筛选条件随之带入)。</div>", unsafe_allow_html=True)
+        st.caption(ui.reconcile_text(ranking, metric, ui.total_row(f.quarter_end, "*", f.park_key)))
+        st.markdown("<div class='kpi-foot'>颜色:<b class='s-红'>● 有滞后目标</b> · <b class='s-黄'>● 有需关注目标</b> · <b class='s-none'>● 其他(正常或未设目标)</b>。点击某条产业链进入该链详情(筛选条件随之带入)。</div>", unsafe_allow_html=True)
 with right:
     st.subheader("园区对比")
     parks = run_query("overview/park_comparison", quarter_end=f.quarter_end, chain_id=f.chain_key)
@@ -75,11 +72,10 @@ with right:
                                           "park_id", "park_name", height=430),
                         key="ov_park_cmp", on_select=drill.on_select("ov_park_cmp", "park", "park"), selection_mode="points",
                         config={"displayModeBar": False})
-        base_row = district_row if not f.park_id else \
-            run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id="*").row(-1, named=True)
-        st.caption("柱:企业数(左轴);折线:组织/工作覆盖率(右轴)。点击园区进入该园区详情。"
-                   + ui.reconcile_text(parks, "n_enterprises", base_row.get("n_enterprises"), who="园区", remainder="未入园")
-                   + ui.reconcile_text(parks, "n_appeals_overdue", base_row.get("n_appeals_overdue"), who="园区",
+        note = "柱:企业数(左轴);折线:组织/工作覆盖率(右轴)。点击园区进入该园区详情。"
+        base_row = ui.total_row(f.quarter_end, f.chain_key, "*")
+        st.caption(note + ui.reconcile_text(parks, "n_enterprises", base_row, who="园区", remainder="未入园")
+                   + ui.reconcile_text(parks, "n_appeals_overdue", base_row, who="园区",
                                        remainder="未入园").replace("对账:", ""))
 
 # ------------------------------------------------------------------ trends

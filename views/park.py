@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 from streamlit_echarts import Map, st_echarts
 
+from dashboard import safe
 from dashboard import alerts_ui, charts, drill, kpis, targets, ui
 from dashboard.charts import chain as cc
 from dashboard.charts import geo
@@ -57,13 +58,13 @@ with side_col:
         with st.container(height=540, border=False):
             for r in mech.iter_rows(named=True):
                 with st.container(border=True):
-                    badge = ":red-badge[园长制]" if r["has_park_chief"] else ":orange-badge[特色机制]"
-                    st.markdown(f"**{r['park_id']} {r['park_name']}** {badge}  \n{r['mechanism'] or '—'}  \n"
-                                f"<span style='opacity:.75'>牵头单位:{r['chief_unit_name'] or '—'}</span>",
-                                unsafe_allow_html=True)
+                    badge = ("s-红", "园长制") if r["has_park_chief"] else ("s-黄", "特色机制")
+                    st.html(safe.html("<b>{} {}</b> <b class='{}'>● {}</b><br>{}<br>"
+                                      "<span style='opacity:.75'>牵头单位:{}</span>", r['park_id'], r['park_name'],
+                                      *badge, r['mechanism'] or '—', r['chief_unit_name'] or '—'))
     else:
         h1, h2 = st.columns([3, 2], vertical_alignment="center")
-        h1.markdown(f"## {sel['park_id']} {sel['park_name']}")
+        h1.html(safe.html("<h2>{} {}</h2>", sel['park_id'], sel['park_name']))
         h2.button("返回全部园区", icon=":material/arrow_back:", key="pk_back", width="stretch",
                   on_click=drill.request, args=("park",), kwargs={"park": None})
         # the park's own 需关注事项 first
@@ -71,10 +72,10 @@ with side_col:
         alerts_ui.status_banner(own, f"{sel['park_name']} · {f.quarter}")
         alerts_ui.attention_panel(f, key="pk_al", height=220, title="本园区需关注事项", link=False, df=own)
         with st.container(border=True):
-            st.markdown(f"**园区类型**:{sel['park_type']}")
             chief = "是" if sel["has_park_chief"] else "否"
-            st.markdown(f"**园长制**:{chief} · **园长派出/牵头单位**:{sel['chief_unit_name'] or '—'}")
-            st.markdown(f"**特色机制**:{sel['mechanism'] or '—'}")
+            st.html(safe.html("<b>园区类型</b>:{}<br><b>园长制</b>:{} · <b>园长派出/牵头单位</b>:{}<br>"
+                              "<b>特色机制</b>:{}", sel['park_type'], chief, sel['chief_unit_name'] or '—',
+                              sel['mechanism'] or '—'))
             st.caption(CHIEF_NOTE)
         m1, m2, m3 = st.columns(3)
         m1.metric("企业数", kpis.fmt_value("n_enterprises", sel["n_enterprises"]))
@@ -126,13 +127,14 @@ def park_table() -> None:
             "目标状态": st.column_config.TextColumn(help="该园区各项年度目标中最差的状态。" + kpis.TARGET_RULE),
         })
     ui.download_buttons(view, f"园区对比_{f.quarter}", "pk_table_dl")
-    district = run_query("shared/kpi_trend", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id="*").row(-1, named=True)
+    district = ui.total_row(f.quarter_end, f.chain_key, "*")
     st.caption("末行“未入园”为不在 13 个园区内的企业、未登记园区的诉求。"
-               + ui.reconcile_text(everything, "n_enterprises", district["n_enterprises"], who="园区", remainder="未入园")
-               + ui.reconcile_text(everything, "n_appeals_overdue", district["n_appeals_overdue"], who="园区",
+               + ui.reconcile_text(everything, "n_enterprises", district, who="园区", remainder="未入园")
+               + ui.reconcile_text(everything, "n_appeals_overdue", district, who="园区",
                                    remainder="未入园").replace("对账:", ""))
     if f.chain_id:
-        st.caption(f"产业链筛选下为“{f.chain_name} × 园区”交叉口径;年度目标按园区设定,交叉范围不设目标。")
+        st.html(safe.html("<div class='kpi-foot'>产业链筛选下为“{} × 园区”交叉口径;年度目标按园区设定,交叉范围不设目标。</div>",
+                          f.chain_name))
 
 
 if sel is None:
@@ -141,7 +143,7 @@ if sel is None:
     park_table()
 else:
     # ================================================================== one park
-    st.markdown(f"##### 核心指标 · {f.quarter} · {f.scope_label}")
+    st.html(safe.html("<h5>核心指标 · {} · {}</h5>", f.quarter, f.scope_label))
     _, tr = ui.scope_kpis(f, per_row=5)
 
     c_col, t_col = st.columns([1, 1.2], gap="large")
@@ -167,9 +169,8 @@ else:
     st.subheader("未办结诉求")
     ap = run_query("shared/open_appeals", quarter_end=f.quarter_end, chain_id=f.chain_key, park_id=f.park_id)
     n_over = ap.filter(pl.col("is_overdue")).height
-    st.markdown(f"截至 {f.quarter_end:%Y-%m-%d} 共 **{ap.height}** 件未办结,其中 "
-                f"<b class='s-红'>● 超期 {n_over} 件</b>(超期 = 未办结且办理期限早于季末;按诉求登记的园区统计)。",
-                unsafe_allow_html=True)
+    st.html(safe.html("截至 {:%Y-%m-%d} 共 <b>{}</b> 件未办结,其中 <b class='s-红'>● 超期 {} 件</b>"
+                      "(超期 = 未办结且办理期限早于季末;按诉求登记的园区统计)。", f.quarter_end, ap.height, n_over))
     if ap.is_empty():
         st.success("该园区当前无未办结诉求。")
     else:

@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import ui
 from dashboard.auth import web
 from dashboard.report import content
@@ -11,9 +12,8 @@ f = ui.page("汇报材料", crumbs=["汇报材料"])
 deck = content.build_deck(f.quarter_end, f.chain_id, f.park_id)
 n_charts = sum(1 for s in deck.slides for b in s.blocks if b.__class__.__name__ == "Chart")
 
-st.markdown(
-    f"**{deck.title}** · {deck.scope_label} · {content.quarter_cn(f.quarter_end)} · 共 {len(deck.slides)} 页,"
-    f"{n_charts} 个可编辑原生图表。")
+st.html(safe.html("<b>{}</b> · {} · {} · 共 {} 页,{} 个可编辑原生图表。", deck.title, deck.scope_label,
+                  content.quarter_cn(f.quarter_end), len(deck.slides), n_charts))
 st.caption("PPTX 为 16:9 版式,图表为 PowerPoint 原生图表(右键“编辑数据”可修改),每页备注中附讲稿要点;"
            "PDF 为 A4 横向,每页对应一张幻灯片,在本机生成、不访问外部网络。"
            + ("" if f.is_district else "按当前筛选只包含所选范围的内容。"))
@@ -59,6 +59,5 @@ st.dataframe(slides, hide_index=True, height=min(38 + 35 * slides.height, 560),
 
 st.subheader("讲稿要点(各页备注)")
 for s in deck.slides:
-    with st.expander(f"{s.page}. {s.title}", expanded=s.kind == "summary"):
-        for line in s.notes:
-            st.markdown(f"- {line}")
+    with st.expander(safe.label(f"{s.page}. {s.title}"), expanded=s.kind == "summary"):
+        st.html(safe.html("<ul>{}</ul>", safe.join("", (safe.html("<li>{}</li>", line) for line in s.notes))))

@@ -2,6 +2,7 @@
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard import alerts_ui, drill, ui
 from dashboard.charts import topics
 from dashboard.db import run_query
@@ -73,8 +74,8 @@ cases = run_query("secretary/cases", **scope, limit=CASE_LIMIT)
 n_cases = int(cases["n_total"][0]) if cases.height else 0
 n_cases_q = int(totals["n_cases_quarter"].sum())
 st.subheader("典型案例")
-st.markdown(f"<div class='kpi-foot'>截至 {f.quarter} 末累计 <b>{n_cases:,}</b> 个典型案例,其中本季 {n_cases_q:,} 个;"
-            "从新到旧排列。</div>", unsafe_allow_html=True)
+st.html(safe.html("<div class='kpi-foot'>截至 {} 末累计 <b>{:,}</b> 个典型案例,其中本季 {:,} 个;从新到旧排列。</div>",
+                  f.quarter, n_cases, n_cases_q))
 if n_cases == 0:
     ui.empty("无典型案例")
 else:
@@ -86,11 +87,11 @@ else:
         cols = st.columns(3)
         for col, c in zip(cols, rows[start:start + 3]):
             with col, st.container(border=True):
-                st.markdown(f"<div class='se-case-kind'><b style='color:{topics.OUTCOME_COLORS.get(c['kind'])}'>●</b> "
-                            f"{c['kind']} · {c['occurred_on']:%Y-%m-%d}</div>", unsafe_allow_html=True)
-                st.markdown(f"**{c['title']}**")
-                st.caption(f"第一书记 {c['secretary_name']} · 派出单位 {c['unit_name']}({c['unit_type']})")
-                st.button(f"{c['enterprise_name']} · 企业档案", key=f"se_case_{c['outcome_id']}", icon=":material/apartment:",
+                st.html(safe.html("<div class='se-case-kind'><b style='color:{}'>●</b> {} · {:%Y-%m-%d}</div>"
+                                  "<b>{}</b><div class='kpi-foot'>第一书记 {} · 派出单位 {}({})</div>",
+                                  topics.OUTCOME_COLORS.get(c['kind']), c['kind'], c['occurred_on'], c['title'],
+                                  c['secretary_name'], c['unit_name'], c['unit_type']))
+                st.button(safe.label(c['enterprise_name']) + " · 企业档案", key=f"se_case_{c['outcome_id']}", icon=":material/apartment:",
                           help="打开企业档案", type="tertiary",
                           on_click=drill.request, args=("enterprise",), kwargs={"enterprise": c["enterprise_id"]})
     if n_cases > CASE_LIMIT and show_all:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import scope
+from .. import safe, scope
 from . import accounts, audit, roles
 from .routes import COOKIE, LOGOUT_PATH, SESSION_PATH
 
@@ -307,10 +307,10 @@ def watermark_svg(text: str, dark: bool = False) -> str:
             f'font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif" fill="{fill}">{t}</text></svg>')
 
 
-def watermark_css(text: str) -> str:
-    uri = "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(watermark_svg(text), safe="")
-    return ("<style>[data-testid=\"stApp\"]::after{content:\"\";position:fixed;inset:0;pointer-events:none;"
-            f"z-index:999990;background-image:url(\"{uri}\");background-repeat:repeat;}}</style>")
+def watermark_css(text: str) -> safe.Markup:
+    uri = "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(watermark_svg(text), safe="")   # %-escaped
+    return safe.html("<style>[data-testid=stApp]::after{{content:'';position:fixed;inset:0;pointer-events:none;"
+                     "z-index:999990;background-image:url({});background-repeat:repeat;}}</style>", uri)
 
 
 def watermark(a: dict) -> None:
@@ -327,12 +327,13 @@ def require(role: str, stamp: bool = False) -> None:
     if not stamp:
         return
     from .. import ui
-    from ..db import WarehouseMissing
+    from ..db import WarehouseError, WarehouseMissing
     try:
-        st.markdown(f"<div style='font-size:0.85rem;opacity:0.8;text-align:right'>{html.escape(ui.stamp_text())}</div>",
-                    unsafe_allow_html=True)
+        st.html(safe.html("<div style='font-size:0.85rem;opacity:0.8;text-align:right'>{}</div>", ui.stamp_text()))
     except WarehouseMissing:
         pass
+    except WarehouseError as e:      # unreadable: say so once; accounts and audit work without the warehouse
+        st.error(str(e), icon=":material/database:")
 
 
 def denied_page(url_path: str):
@@ -349,14 +350,18 @@ def denied_page(url_path: str):
 
 def hide_nav_links(url_paths: list[str]) -> None:
     """Hide the sidebar links of the pages registered only to answer "无权访问"."""
-    sel = ",".join(f'[data-testid="stSidebarNav"] li:has(a[href$="/{u}"])' for u in url_paths)
+    # url paths are the code's own slugs (dashboard.nav), CSS identifiers: no quotes needed
+    sel = safe.join(",", (safe.html("[data-testid=stSidebarNav] li:has(a[href$={}])", u) for u in url_paths))
     if sel:
-        st.html(f"<style>{sel}{{display:none !important;}}</style>")
+        st.html(safe.html("<style>{}{{display:none !important;}}</style>", sel))
 
 
-def go_to(target):
-    """A page that only switches to `target` (the login url path once signed in)."""
+def go_to(target, keep_query: bool = False):
+    """A page that only switches to `target` (the login url path once signed in; "/" → the start page,
+    with `keep_query` the filters of the URL kept)."""
     def page() -> None:
+        if keep_query:
+            st.switch_page(target, query_params=st.query_params.to_dict())
         st.switch_page(target)
     page.__name__ = "go_to_start"
     return page

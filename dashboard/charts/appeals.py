@@ -4,8 +4,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme, vocab
-from .base import _layout
+from .. import safe, theme, vocab
+from .base import _layout, first_quarter_note, rate_axis
 
 PROGRAM_COLORS = dict(zip(vocab.PROGRAMS, [theme.RED, theme.GOLD, theme.BLUE]))
 STAGE_COLORS = [theme.BLUE, theme.TEAL, theme.GREEN]
@@ -58,12 +58,12 @@ def group_bars(df: pl.DataFrame, metric: str, label_col: str = "label", *, heigh
     vals = d[metric].to_list()
     color = theme.RED if metric == "n_overdue" else (theme.GOLD if metric == "avg_resolve_days" else theme.BLUE)
     fig = go.Figure(go.Bar(
-        x=[v * 100 if is_rate else v for v in vals], y=d[label_col].to_list(), orientation="h",
+        x=[v * 100 if is_rate else v for v in vals], y=[safe.plotly_text(v) for v in d[label_col].to_list()], orientation="h",
         marker_color=color, text=[_fmt(v, unit, is_rate) for v in vals], textposition="auto",
         cliponaxis=False, customdata=d[id_col].to_list() if id_col else None,
         hovertemplate="%{y}<br>" + label + ":%{text}<extra></extra>"))
     _layout(fig, height or max(220, 28 * d.height + 60), showlegend=False,
-            xaxis=dict(title=None, ticksuffix="%" if is_rate else "", rangemode="tozero"),
+            xaxis=rate_axis() if is_rate else dict(title=None, rangemode="tozero"),
             yaxis=dict(title=None, automargin=True))
     return fig
 
@@ -106,4 +106,4 @@ def members_line(df: pl.DataFrame, *, height: int = 260) -> go.Figure:
             yaxis=dict(title=None, rangemode="tozero"),
             yaxis2=dict(title=None, overlaying="y", side="right", showgrid=False, rangemode="tozero",
                         range=[0, max(3, new_top * 3)], dtick=1 if new_top < 5 else None))
-    return fig
+    return first_quarter_note(fig, len(x))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme
+from .. import safe, theme
 from .base import _layout
 
 MEETING_KINDS = ["专题会议", "党建联席会议", "战略咨询会议", "吐槽大会"]
@@ -46,7 +46,7 @@ def support_by_chain(df: pl.DataFrame, measure: str, *, selected: str | None = N
     label, unit = SUPPORT[measure]
     years = sorted(df["year"].unique().to_list())
     chains = df.select("chain_id", "chain_name").unique().sort("chain_id")
-    names = [f"{c} {n}" for c, n in chains.iter_rows()]
+    names = [safe.plotly_text(f"{c} {n}") for c, n in chains.iter_rows()]   # Plotly renders tags in categories
     fig = go.Figure()
     for i, y in enumerate(years):
         d = chains.join(df.filter(pl.col("year") == y).select("chain_id", measure), on="chain_id", how="left")
@@ -62,14 +62,14 @@ def support_by_chain(df: pl.DataFrame, measure: str, *, selected: str | None = N
     return fig
 
 
-STATUS_WORD_COLORS = {"红": theme.RED, "黄": theme.GOLD, "绿": theme.GREEN, "超期": theme.RED, "滞后": theme.RED,
-                      "关注": theme.GOLD, "正常": theme.GREEN}
+STATUS_WORD_COLORS = {"滞后": theme.STATUS_COLOR["红"], "关注": theme.STATUS_COLOR["黄"],
+                      "正常": theme.STATUS_COLOR["绿"], "超期": theme.STATUS_COLOR["红"]}
 DONE_WORD_COLORS = {"已": theme.GREEN, "未": theme.GOLD}
 
 
 def status_styler(pdf, columns: list[str], colors: dict[str, str] | None = None):
     """A pandas Styler colouring cells of `columns` by the first word of `colors` they contain
-    (default: '● 红/黄/绿', '● 超期…')."""
+    (default: '● 滞后/关注/正常', '● 超期…', in the status colours of dashboard/theme.py)."""
     colors = colors or STATUS_WORD_COLORS
 
     def color(v):

@@ -11,7 +11,7 @@ import math
 
 import polars as pl
 
-from .. import theme
+from .. import safe, theme
 from ..kpis import BY_KEY, fmt_value
 from ..paths import ROOT
 
@@ -182,7 +182,8 @@ def park_map_options(df: pl.DataFrame, metric: str, *, selected: str | None = No
     data = []
     for r, v, t, size, text in rows:
         sel = r["park_id"] == selected
-        tip = [f"<b>{r['park_id']} {r['park_name']}</b>", f"{k.label}:{fmt_value(k, v)}"]
+        # the tooltip is HTML in the browser: every value escaped (dashboard.safe)
+        tip = [safe.html("<b>{} {}</b>", r['park_id'], r['park_name']), f"{k.label}:{fmt_value(k, v)}"]
         for extra in ("n_enterprises", "org_coverage_rate", "n_appeals_overdue"):
             if extra != metric and extra in r:
                 tip.append(f"{BY_KEY[extra].label}:{fmt_value(extra, r[extra])}")
@@ -200,7 +201,7 @@ def park_map_options(df: pl.DataFrame, metric: str, *, selected: str | None = No
                       "formatter": text,
                       "fontWeight": "bold" if sel else "normal",
                       "color": (theme.GOLD if dark else theme.RED) if sel else ink["text"]},
-            "tooltip": {"formatter": "<br/>".join(tip)},
+            "tooltip": {"formatter": str(safe.join("<br/>", tip))},
         })
     series = [{
         "type": "scatter", "name": "园区", "coordinateSystem": "geo", "geoIndex": 0, "data": data,

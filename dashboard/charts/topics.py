@@ -4,8 +4,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import theme, vocab
-from .base import _layout
+from .. import safe, theme, vocab
+from .base import _layout, first_quarter_note, rate_axis
 
 # 梯度培育: the ladder (bottom → top) and the honours held alongside it
 LADDER = list(vocab.HONOR_LADDER)
@@ -78,7 +78,7 @@ def batch_bars(df: pl.DataFrame, *, height: int = 320) -> go.Figure:
 
     `df`: rows of one honour from cultivation/by_batch (batch, first_awarded_on, n_awards, n_valid)."""
     d = df.sort("first_awarded_on", "batch")
-    x = d["batch"].to_list()
+    x = [safe.plotly_text(b) for b in d["batch"].to_list()]     # batch names are imported text
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x, y=d["n_awards"].to_list(), name="认定数", marker_color=theme.BLUE,
                          text=d["n_awards"].to_list(), textposition="outside", cliponaxis=False,
@@ -96,7 +96,7 @@ def rate_bars(df: pl.DataFrame, id_col: str, name_col: str, *, selected: str | N
     """组织覆盖率 / 单独组建率 / 工作覆盖率 per chain or park as grouped horizontal bars (best work coverage at
     the top); `customdata` = id so a click drills down."""
     d = df.sort("work_coverage_rate", descending=False, nulls_last=False)
-    names = [("● " if i == selected else "") + n for i, n in zip(d[id_col].to_list(), d[name_col].to_list())]
+    names = [safe.plotly_text(("● " if i == selected else "") + n) for i, n in zip(d[id_col].to_list(), d[name_col].to_list())]
     fig = go.Figure()
     for m, label in RATE_METRICS.items():
         vals = [None if v is None else v * 100 for v in d[m].to_list()]
@@ -107,7 +107,7 @@ def rate_bars(df: pl.DataFrame, id_col: str, name_col: str, *, selected: str | N
             textfont=dict(size=11),
             hovertemplate="%{y}<br>" + label + ":%{x:.1f}%<extra>点击查看该范围</extra>"))
     _layout(fig, height or max(320, 58 * d.height + 70), barmode="group", bargap=0.25,
-            xaxis=dict(title=None, ticksuffix="%", range=[0, 112], showgrid=True),
+            xaxis=rate_axis(showgrid=True) | dict(range=[0, 112]),   # room for the value labels
             yaxis=dict(title=None, automargin=True, tickfont=dict(size=13)), clickmode="event+select")
     return fig
 
@@ -127,7 +127,7 @@ def reach_bars(df: pl.DataFrame, *, height: int = 330) -> go.Figure:
         cliponaxis=False, hovertemplate="%{y}:%{x:,} 家<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=d["n_union_or_youth"].to_list(), y=ys, mode="markers", name="其中有工会或共青团组织",
-        marker=dict(symbol="line-ns-open", size=22, line=dict(width=3, color="#ffffff")),
+        marker=dict(symbol="line-ns-open", size=22, line=dict(width=3, color=theme.GREY)),
         hovertemplate="%{y}<br>其中有工会或共青团:%{x:,} 家<extra></extra>"))
     _layout(fig, height, xaxis=dict(title=None, range=[0, max(d["n"].to_list() + [1]) * 1.35], showgrid=True),
             yaxis=dict(title=None, automargin=True, tickfont=dict(size=13)))
@@ -174,7 +174,8 @@ def unit_type_bars(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
 def chain_secretary_bars(df: pl.DataFrame, *, selected: str | None = None, height: int | None = None) -> go.Figure:
     """在岗第一书记 per chain (horizontal, most at the top), label with served enterprises; customdata = chain_id."""
     d = df.sort("n_secretaries", "chain_id", descending=[False, True])
-    names = [("● " if i == selected else "") + n for i, n in zip(d["chain_id"].to_list(), d["chain_name"].to_list())]
+    names = [safe.plotly_text(("● " if i == selected else "") + n)
+             for i, n in zip(d["chain_id"].to_list(), d["chain_name"].to_list())]
     fig = go.Figure(go.Bar(
         x=d["n_secretaries"].to_list(), y=names, orientation="h", marker_color=theme.RED,
         marker_line=dict(width=[3 if i == selected else 0 for i in d["chain_id"].to_list()], color=theme.GOLD),
@@ -201,9 +202,9 @@ def rate_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
                                  textposition="middle right", cliponaxis=False,
                                  hovertemplate=label + " %{x}:%{y:.1f}%<extra></extra>"))
     _layout(fig, height, xaxis=dict(title=None, type="category"),
-            yaxis=dict(title=None, ticksuffix="%", range=[0, 105]))
+            yaxis=rate_axis())
     fig.update_layout(margin=dict(l=8, r=56, t=36, b=8))
-    return fig
+    return first_quarter_note(fig, len(x))
 
 
 def members_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
@@ -223,4 +224,4 @@ def members_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
             yaxis=dict(title=None, rangemode="tozero", tickformat=",d"),
             yaxis2=dict(title=None, overlaying="y", side="right", showgrid=False, range=[0, new_max * 3],
                         showticklabels=False))
-    return fig
+    return first_quarter_note(fig, len(x))

@@ -15,7 +15,13 @@ from .. import theme
 
 SLIDE_W = 13.333
 SLIDE_H = 7.5
-FONT = theme.FONT             # "Noto Sans CJK SC"
+# The deck names 微软雅黑 (Microsoft YaHei) for Latin and East Asian text: government Windows/WPS machines
+# have it, so the deck keeps its layout there. Here fonts/fonts.conf resolves the name to an installed
+# CJK sans (WenQuanYi Micro Hei, else Noto Sans CJK SC) for the PDF.
+FONT = "微软雅黑"
+FONT_PANOSE = "020B0503020204020204"      # Microsoft YaHei's PANOSE, as PowerPoint writes it
+# the print page's font stack: a TrueType CJK font first (embedded as CID TrueType, never Type 3)
+PRINT_FONTS = ["WenQuanYi Micro Hei", FONT, "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"]
 LINE = 1.5                    # line height in em
 SAFETY = 1.10                 # width safety factor
 BOLD = 1.05                   # bold glyphs are a little wider

@@ -33,13 +33,20 @@ def rgb(hex_: str) -> RGBColor:
 
 
 # ----------------------------------------------------------------------------- fonts
+# 微软雅黑 as PowerPoint (zh-CN) writes it: PANOSE and the GB2312 charset let PowerPoint/WPS pick the
+# same face, or the closest CJK sans where it is missing.
+_FONT_ATTRS = {"typeface": L.FONT, "panose": L.FONT_PANOSE, "pitchFamily": "34", "charset": "-122"}
+_FONT_XML = " ".join(f'{k}="{v}"' for k, v in _FONT_ATTRS.items())
+
+
 def set_rpr_font(rPr) -> None:
     """Name the font for Latin and East Asian text on an a:rPr / a:defRPr / a:endParaRPr element."""
     for tag in ("a:latin", "a:ea", "a:cs"):
         el = rPr.find(qn(tag))
         if el is None:
             el = etree.SubElement(rPr, qn(tag))
-        el.set("typeface", L.FONT)
+        for k, v in _FONT_ATTRS.items():
+            el.set(k, v)
     # schema order: … latin, ea, cs, sym, hlinkClick …
     latin, ea, cs = (rPr.find(qn(t)) for t in ("a:latin", "a:ea", "a:cs"))
     latin.addnext(ea)
@@ -58,7 +65,7 @@ def _rpr_xml(size: float, bold: bool, color: str) -> str:
     """a:rPr naming the font for Latin and East Asian text (python-pptx's font.name sets Latin only)."""
     return (f'<a:rPr lang="zh-CN" altLang="en-US" sz="{int(round(size * 100))}" b="{1 if bold else 0}" dirty="0">'
             f'<a:solidFill><a:srgbClr val="{color.lstrip("#")[:6].upper()}"/></a:solidFill>'
-            f'<a:latin typeface="{L.FONT}"/><a:ea typeface="{L.FONT}"/><a:cs typeface="{L.FONT}"/></a:rPr>')
+            f'<a:latin {_FONT_XML}/><a:ea {_FONT_XML}/><a:cs {_FONT_XML}/></a:rPr>')
 
 
 def _paras_xml(paras: list[L.Para]) -> str:
@@ -266,17 +273,10 @@ def _blank_layout(prs):
 
 
 def _exporter_footer(slide, text: str) -> None:
-    """"导出人 · 时间" in small grey type at the bottom edge of the slide."""
-    from pptx.dml.color import RGBColor
-    from pptx.util import Pt
+    """"导出人 · 时间" in small grey type at the bottom edge of the slide (its run names the font too)."""
     box = slide.shapes.add_textbox(Inches(0.35), Inches(L.SLIDE_H - 0.24), Inches(5.5), Inches(0.22))
     box.name = "exporter_footer"
-    tf = box.text_frame
-    tf.margin_top = tf.margin_bottom = 0
-    run = tf.paragraphs[0].add_run()
-    run.text = f"导出人 · 时间:{text}"
-    run.font.size = Pt(7)
-    run.font.color.rgb = RGBColor(0x99, 0x99, 0x99)
+    fill_text_frame(box.text_frame, [L.P(f"导出人 · 时间:{text}", 7, color="#999999")], inset_y=0)
 
 
 def build(deck: L.Deck, exporter: str | None = None) -> Presentation:

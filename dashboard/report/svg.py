@@ -47,8 +47,12 @@ def _w(text: str, size: float) -> float:
 
 
 def _text(x, y, s, size, anchor="middle", color=LABEL, weight="normal", baseline="auto") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{color}" '
-            f'font-weight="{weight}" dominant-baseline="{baseline}">{escape(s)}</text>')
+    def one(x_):
+        return (f'<text x="{x_:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{color}" '
+                f'dominant-baseline="{baseline}">{escape(s)}</text>')
+    # bold: the regular glyphs and a copy a hairline to the right (a synthesised bold face would be
+    # printed as Type 3 glyphs; pdftotext drops the overlapping copy)
+    return one(x) + (one(x + size * 0.05) if weight == "bold" else "")
 
 
 def _split_label(label: str) -> list[str]:

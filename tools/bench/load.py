@@ -15,6 +15,15 @@ in the next request (the server then sends references instead), expiring them af
 "thinks". A websocket that drops (a replica dies) is reopened and the run repeated, as the browser does;
 it counts as a reconnect, not an error.
 
+Sign-in: every simulated session has an account of its own (`ensure_accounts`: leaders, chain and park
+staff with varied grants, created or refreshed in the app-state store the server uses — the one
+DASHBOARD_STATE_URL names) and signs in as the browser does: the first run shows the login form, the
+session submits 用户名/密码 with the form's submit button, the server answers with the one-time hand-over
+code (the `lz_session_cookie` component), the session POSTs it to /api/auth/session, which sets the
+HttpOnly cookie `lz_session`, and reports back to the component. The cookie goes with every later
+websocket (a reconnect, e.g. to another replica, is signed in by it). A session visits only the pages its
+role may open and picks scopes among the chains/parks its sidebar offers.
+
 Errors: an exception element or an error alert on the page, a page other than the one asked for, a
 compile error, `page_not_found`, a run that does not finish within `RUN_TIMEOUT_S`, or a reconnect
 that fails.
@@ -34,6 +43,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -46,6 +56,72 @@ MAX_RECONNECTS_PER_RUN = 3
 SCOPE_WIDGETS = {"季度": "quarter", "产业链": "chain", "园区": "park"}
 ALL = "全部"
 STAMP_MARK = "数据截至"
+BENCH_PASSWORD = "Bench2026load"
+BENCH_ROLES = ("leader", "chain", "park")
+LOGIN_LABELS = {"用户名": "user", "密码": "password"}
+LOGIN_BUTTON = "登录"
+COOKIE_COMPONENT = "lz_session_cookie"
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    scope: str = ""           # 'C03' / 'P05' / 'C01,C04' ('' for leaders)
+    password: str = BENCH_PASSWORD
+
+
+def ensure_accounts(n: int, seed: int = 1, roles_cycle: tuple[str, ...] = BENCH_ROLES) -> list[Account]:
+    """n accounts for the simulated sessions (roles in turn: leader, chain, park; chain and park accounts
+    granted one or two random chains/parks), created or reset in the app-state store this process is
+    configured with (DASHBOARD_STATE_URL) — which must be the server's."""
+    from dashboard.auth import accounts
+    rng = random.Random(seed)
+    chains, parks = _ref_ids()
+    out = []
+    for i in range(n):
+        role = roles_cycle[i % len(roles_cycle)]
+        pool = chains if role == "chain" else parks if role == "park" else []
+        scope = ",".join(sorted(rng.sample(pool, 1 + (rng.random() < 0.3)))) if pool else ""
+        acc = Account(f"bench-{role}-{i + 1:02d}", role, scope)
+        u = accounts.get(acc.name)
+        if u is None:
+            accounts.add_user(acc.name, role, acc.password, scope, display_name=f"压测{role}{i + 1:02d}",
+                              temporary=False, by="bench")
+        else:
+            if u.role != role or ",".join(u.scope) != scope:
+                accounts.set_grant(acc.name, role, scope, by="bench")
+            if u.disabled:
+                accounts.set_disabled(acc.name, False, by="bench")
+            accounts.reset_password(acc.name, acc.password, by="bench", temporary=False)
+        out.append(acc)
+    return out
+
+
+def disable_accounts(accs: list[Account]) -> None:
+    """After the benchmark: the accounts (known password) stay in the store, disabled."""
+    from dashboard.auth import accounts
+    for a in accs:
+        try:
+            accounts.set_disabled(a.name, True, by="bench")
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+
+
+def pages_for(role: str, pages: list[str] | None = None) -> list[str]:
+    """The url paths (of `pages`, default all) a role may open ('' = the default page 总览)."""
+    from dashboard.auth import roles
+    return [p for p in (pages or default_pages()) if roles.may_open(role, p or DEFAULT_PAGE)]
+
+
+def _ref_ids() -> tuple[list[str], list[str]]:
+    import csv
+    from dashboard.paths import DATA_DIR
+    out = []
+    for name, col in (("chains.csv", "chain_id"), ("parks.csv", "park_id")):
+        with open(DATA_DIR / "ref" / name, encoding="utf-8") as fh:
+            out.append([r[col] for r in csv.DictReader(fh)])
+    return out[0], out[1]
 
 
 # ------------------------------------------------------------------------------------------- results
@@ -117,9 +193,16 @@ class _MessageCache:
 class BrowserSession:
     """One simulated browser tab on the app at `base` (http://host:port)."""
 
-    def __init__(self, base: str, number: int, cookies: dict[str, str] | None = None):
+    def __init__(self, base: str, number: int, cookies: dict[str, str] | None = None,
+                 account: Account | None = None):
         self.base = base.rstrip("/")
         self.number = number
+        self.account = account
+        self.login_form: dict[str, tuple[str, str]] = {}  # 'user'/'password'/'submit' → (widget id, form id)
+        self.handoff: dict | None = None                  # the cookie component's data {url, code, id} + its id
+        self.signed_in = False
+        self.logins = 0
+        self.extra_runs: list[Run] = []                   # logins that happened inside a visit
         self.jar = http.cookiejar.CookieJar()
         host = urllib.parse.urlsplit(self.base).hostname
         for name, value in (cookies or {}).items():     # e.g. a proxy's routing cookie set earlier
@@ -229,6 +312,14 @@ class BrowserSession:
         while True:
             try:
                 run = await self._visit_once(page, scope, cold, t0)
+                if self.account is not None and "submit" in self.login_form:
+                    # the cookie was not (or no longer) valid there: a new login, then the page again
+                    login = await self.sign_in(page, scope, t0)
+                    self.extra_runs.append(login)
+                    if not login.ok:
+                        login.reconnects = reconnects
+                        return login
+                    run = await self._visit_once(page, scope, cold, t0)
                 run.reconnects = reconnects
                 return run
             except ProtocolError as e:
@@ -246,6 +337,96 @@ class BrowserSession:
                 except Exception as ce:  # noqa: BLE001
                     if reconnects >= MAX_RECONNECTS_PER_RUN:
                         return self._failed(page, scope, cold, t0, f"重连失败:{ce}", reconnects)
+
+    # -- sign-in (what the browser does: login form → hand-over code → POST → cookie)
+    def _post(self, path: str, body: str) -> int:
+        req = urllib.request.Request(self.base + path, data=body.encode("utf-8"), method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        try:
+            with self.opener.open(req, timeout=CONNECT_TIMEOUT_S) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def has_session_cookie(self) -> bool:
+        from dashboard.auth.routes import COOKIE
+        return any(c.name == COOKIE for c in self.jar)
+
+    async def sign_in(self, page: str, scope: str, t0: float) -> Run:
+        """Open `page` (anonymous: the login form), sign in with the session's account, hand the code
+        over for the cookie. One Run of kind 'login' (the form, the submit, the hand-over report)."""
+        from streamlit.components.v2.bidi_component.main import _make_trigger_id
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        start = time.monotonic()
+        n_bytes = n_msgs = 0
+
+        def failed(err: str) -> Run:
+            return Run(self.number, page, "登录", scope, start - t0, float("nan"), n_bytes, n_msgs, 0, False, True,
+                       kind="login", ok=False, error=err)
+
+        if self.current_page is None:
+            first = await self._visit_once(page, scope, False, t0)
+            n_bytes, n_msgs = first.bytes, first.n_msgs
+            if not first.ok:
+                return failed(f"登录页:{first.error}")
+        if not {"user", "password", "submit"} <= set(self.login_form):
+            return failed("未出现登录表单")
+        if self.account is None:
+            return failed("没有账号")
+        form = dict(self.login_form)
+        bm = BackMsg()
+        rs = bm.rerun_script
+        rs.query_string = self.query
+        rs.page_script_hash = self.pages[page][0]
+        for key, value in (("user", self.account.name), ("password", self.account.password)):
+            w = rs.widget_states.widgets.add()
+            w.id = form[key][0]
+            w.string_value = value
+        w = rs.widget_states.widgets.add()
+        w.id = form["submit"][0]
+        w.trigger_value = True
+        _context(rs, self.base, page, self.query)
+        r = await self._run(bm, page, scope, False, t0, False, kind="login", expect_hash=None)
+        n_bytes += r.bytes
+        n_msgs += r.n_msgs
+        # (the page drawn after the login is judged by the visits that follow, not here)
+        if self.handoff is None or not self.handoff.get("code"):
+            return failed("登录后未收到会话交接码" + (f":{r.error}" if r.error else ""))
+        handoff = dict(self.handoff)
+        status = await asyncio.to_thread(self._post, handoff["url"], handoff["code"])
+        if status != 200 or not self.has_session_cookie():
+            return failed(f"交接码换取会话 cookie 失败(HTTP {status})")
+        bm = BackMsg()                          # the component reports back: a rerun with its trigger
+        rs = bm.rerun_script
+        rs.query_string = self.query
+        rs.page_script_hash = self.pages[page][0]
+        rs.widget_states.CopyFrom(self._widget_states(scope))
+        w = rs.widget_states.widgets.add()
+        w.id = _make_trigger_id(handoff["_component_id"], "events")
+        w.json_trigger_value = json.dumps({"event": "done", "value": {"id": handoff.get("id"), "ok": True}})
+        rs.cached_message_hashes.extend(self.cache.hashes())
+        _context(rs, self.base, page, self.query)
+        r = await self._run(bm, page, scope, False, t0, False, kind="login", expect_hash=None)
+        n_bytes += r.bytes
+        n_msgs += r.n_msgs
+        if self.handoff is not None:
+            return failed("交接确认后页面仍在发送交接码")
+        self.signed_in = True
+        self.logins += 1
+        return Run(self.number, page, "登录", scope, start - t0, (time.monotonic() - start) * 1000, n_bytes, n_msgs,
+                   0, False, True, kind="login")
+
+    def scope_choices(self) -> list[str]:
+        """The scopes this session's sidebar offers: '*' where both filters offer 全部, every chain and
+        park it lists."""
+        out = []
+        chain_opts = self.widgets.get("chain", {}).get("options", [])
+        park_opts = self.widgets.get("park", {}).get("options", [])
+        if ALL in chain_opts and ALL in park_opts:
+            out.append("*")
+        for opts in (chain_opts, park_opts):
+            out += [o.split(" ", 1)[0] for o in opts if o != ALL]
+        return out
 
     def _failed(self, page, scope, cold, t0, error, reconnects=0) -> Run:
         title = self.pages.get(page, (None, page))[1]
@@ -291,6 +472,8 @@ class BrowserSession:
         if self.ws is None:
             raise ConnectionError("not connected")
         start = time.monotonic()
+        self.login_form = {}
+        self.handoff = None
         await self.ws.send(bm.SerializeToString())
         n_bytes = n_msgs = n_refs = 0
         errors: list[str] = []
@@ -331,6 +514,7 @@ class BrowserSession:
                 if ns.initialize.session_id:
                     self.session_id = ns.initialize.session_id
             elif typ == "navigation":
+                self.pages = {}
                 for p in msg.navigation.app_pages:
                     self.pages[p.url_pathname] = (p.page_script_hash, p.page_name)
                     if p.is_default:
@@ -386,7 +570,15 @@ class BrowserSession:
         return self.pages.get(page, (None, page or "(默认)"))[1]
 
     def _inspect(self, el, et: str, errors: list[str]) -> None:
-        if et == "exception":
+        if et == "text_input" and el.text_input.label in LOGIN_LABELS:
+            self.login_form[LOGIN_LABELS[el.text_input.label]] = (el.text_input.id, el.text_input.form_id)
+        elif et == "button" and el.button.label == LOGIN_BUTTON and el.button.is_form_submitter:
+            self.login_form["submit"] = (el.button.id, el.button.form_id)
+        elif et == "bidi_component" and el.bidi_component.component_name.endswith(COOKIE_COMPONENT):
+            bc = el.bidi_component
+            data = json.loads(bc.json) if bc.WhichOneof("data") == "json" else {}
+            self.handoff = {**data, "_component_id": bc.id}
+        elif et == "exception":
             errors.append(f"异常:{el.exception.type}: {el.exception.message[:200]}")
         elif et == "alert":
             from streamlit.proto.Alert_pb2 import Alert
@@ -451,6 +643,9 @@ class Settings:
     scopes: list[str] | None = None       # default: '*' + chains + parks of the warehouse
     cookies: list[dict[str, str]] | None = None   # session i starts with cookies[i % len] (tests: routing)
     on_run: object = None                 # callback(Run) (tests)
+    accounts: list[Account] | None = None  # session i signs in as accounts[i % len]; default: ensure_accounts
+    roles: tuple[str, ...] = BENCH_ROLES   # the roles of the default accounts, in turn
+    disable_after: bool = True             # disable the default accounts when done
 
 
 class LoadBench:
@@ -523,64 +718,91 @@ class LoadBench:
                         return
                     due[f] = time.monotonic() + sess.auto_reruns.get(f, 1e9)
 
-    def _time_up(self, pages: list[str]) -> bool:
-        """--duration is a minimum: the benchmark also goes on until every page has been asked for."""
+    def _time_up(self) -> bool:
+        """--duration is a minimum: the benchmark also goes on until every page a session's role may
+        open has been asked for."""
         if self.stop_at is None or time.monotonic() < self.stop_at:
             return False
-        return set(pages) <= {r.page for r in self.runs if r.kind == "page"}
+        return set(self.pages) <= {r.page for r in self.runs if r.kind == "page"}
 
-    def _scope(self) -> str:
-        return self.rng.choice(self.scopes)
+    def _scope(self, sess: BrowserSession) -> str:
+        choices = sess.scope_choices() or ["*"]
+        if self.s.scopes:
+            choices = [c for c in choices if c in self.s.scopes] or choices
+        return self.rng.choice(choices)
 
-    async def _session(self, number: int, pages: list[str], offset: int, delay: float) -> None:
+    def _account(self, number: int) -> Account:
+        return self.accounts[number % len(self.accounts)]
+
+    async def _session(self, number: int, offset: int, delay: float) -> None:
         await asyncio.sleep(delay)
         cookies = self.s.cookies[number % len(self.s.cookies)] if self.s.cookies else None
-        sess = BrowserSession(self.s.url, number, cookies)
-        order = pages[offset:] + pages[:offset]
+        account = self._account(number)
+        sess = BrowserSession(self.s.url, number, cookies, account)
+        pages = pages_for(account.role, self.s.pages)
+        order = pages[offset % len(pages):] + pages[:offset % len(pages)]
         try:
-            scope = self._scope()
             first = order[0]
             try:
-                await sess.connect("/" + first + (("?" + sess.query_for(scope)) if scope != "*" else ""))
+                await sess.connect("/" + first)
             except Exception as e:  # noqa: BLE001
-                self._record(Run(number, first, first, scope, time.monotonic() - self.t0, float("nan"), 0, 0, 0,
+                self._record(Run(number, first, first, "*", time.monotonic() - self.t0, float("nan"), 0, 0, 0,
                                  False, True, ok=False, error=f"无法连接:{e}"))
+                return
+            login = await sess.sign_in(first, "*", self.t0)
+            self._record(login)
+            if not login.ok:
                 return
             i = 0
             while True:
                 page = order[i % len(order)]
-                if i > 0:
-                    scope = self._scope()
+                scope = self._scope(sess)
                 cold = (page, scope) not in self.seen
                 self.seen.add((page, scope))
-                self._record(await sess.visit(page, scope, cold, self.t0))
+                run = await sess.visit(page, scope, cold, self.t0)
+                for extra in sess.extra_runs:
+                    self._record(extra)
+                sess.extra_runs.clear()
+                self._record(run)
                 i += 1
                 if self.stop_at is None and i >= len(order):
                     break
-                if self._time_up(pages):
+                if self._time_up():
                     break
                 await self._think(sess)
-                if self._time_up(pages):
+                if self._time_up():
                     break
         finally:
             await sess.close()
 
-    async def _idle_memory(self, pages: list[str]) -> dict:
-        """RSS growth per session that has visited every page (district scope) and stays connected."""
+    async def _idle_memory(self) -> dict:
+        """RSS growth per session that has visited every page (district scope) and stays connected;
+        the sessions are signed in as leaders (every page)."""
         n = self.s.idle_sessions
         if n <= 0 or not self.s.pids:
             return {}
-        warm = BrowserSession(self.s.url, -1)
-        await warm.connect("/")
+        leaders = [a for a in self.accounts if a.role == "leader"] or self.accounts[:1]
+        pages = pages_for(leaders[0].role, self.s.pages)
+        errors = 0
+
+        async def signed_in(number: int) -> BrowserSession:
+            nonlocal errors
+            sess = BrowserSession(self.s.url, number, None, leaders[number % len(leaders)])
+            await sess.connect("/" + pages[0])
+            login = await sess.sign_in(pages[0], "*", self.t0)
+            errors += not login.ok
+            return sess
+
+        warm = await signed_in(-1)
         for p in pages:                                  # caches warm for these runs
             await warm.visit(p, "*", False, self.t0)
         await warm.close()
         await asyncio.sleep(1.0)
         before = self._rss_mb()
-        sessions = [BrowserSession(self.s.url, -2 - k) for k in range(n)]
-        errors = 0
-        for sess in sessions:
-            await sess.connect("/")
+        sessions = []
+        for k in range(n):
+            sess = await signed_in(-2 - k)
+            sessions.append(sess)
             for p in pages:
                 r = await sess.visit(p, "*", False, self.t0)
                 errors += not r.ok
@@ -592,8 +814,11 @@ class LoadBench:
                 "mb_per_idle_session": round((after - before) / n, 2), "errors": errors}
 
     async def run(self) -> dict:
-        pages = self.s.pages or default_pages()
-        self.scopes = self.s.scopes or default_scopes()
+        created = self.s.accounts is None
+        self.accounts = self.s.accounts or await asyncio.to_thread(
+            ensure_accounts, max(self.s.sessions, 1), self.s.seed, self.s.roles)
+        self.pages = sorted({p for a in self.accounts[:max(self.s.sessions, 1)]
+                             for p in pages_for(a.role, self.s.pages)})
         self.t0 = time.monotonic()
         sampler = asyncio.create_task(self._sample_rss())
         rss_start = self._rss_mb()
@@ -602,15 +827,22 @@ class LoadBench:
         spread = min(self.s.think_s, 5.0) if self.s.think_s > 0 else 0.0
         if self.s.duration_s is not None:
             self.stop_at = self.t0 + self.s.duration_s
-        tasks = [asyncio.create_task(self._session(i, pages, (i * len(pages)) // n, spread * i / max(1, n)))
+        n_pages = len(self.pages)
+        tasks = [asyncio.create_task(self._session(i, (i * n_pages) // max(1, n), spread * i / max(1, n)))
                  for i in range(n)]
-        await asyncio.gather(*tasks)
-        wall = time.monotonic() - self.t0
-        cpu_end = self._cpu_s()
-        rss_end = self._rss_mb()
-        idle = await self._idle_memory(pages)
-        sampler.cancel()
+        try:
+            await asyncio.gather(*tasks)
+            wall = time.monotonic() - self.t0
+            cpu_end = self._cpu_s()
+            rss_end = self._rss_mb()
+            idle = await self._idle_memory()
+        finally:
+            sampler.cancel()
+            if created and self.s.disable_after:
+                await asyncio.to_thread(disable_accounts, self.accounts)
         out = summarise(self.runs, wall, self.s)
+        out["accounts"] = [{"name": a.name, "role": a.role, "scope": a.scope} for a in self.accounts[:max(n, 1)]]
+        out["pages_expected"] = self.pages
         if rss_start is not None:
             out["server"] = {"pids": self.s.pids, "rss_start_mb": round(rss_start, 1),
                              "rss_peak_mb": round(max(v for _, v in self.rss), 1) if self.rss else None,
@@ -644,7 +876,10 @@ def summarise(runs: list[Run], wall_s: float, s: Settings) -> dict:
     page_runs = [r for r in runs if r.kind == "page"]
     ok = [r for r in page_runs if r.ok]
     by_page: dict[str, list[Run]] = defaultdict(list)
+    logins = [r for r in runs if r.kind == "login"]
     for r in runs:
+        if r.kind == "login":
+            continue
         by_page[r.title if r.kind == "page" else f"{r.title}(自动刷新片段)"].append(r)
     pages = []
     for title, rs in by_page.items():
@@ -665,6 +900,8 @@ def summarise(runs: list[Run], wall_s: float, s: Settings) -> dict:
     return {
         "url": s.url, "sessions": s.sessions, "think_s": s.think_s, "duration_s": s.duration_s, "wall_s": wall_s,
         "runs": len(page_runs), "fragment_runs": sum(r.kind == "fragment" for r in runs),
+        "logins": len(logins), "login_errors": sum(not r.ok for r in logins),
+        "login_p50_ms": pct([r.ms for r in logins if r.ok], 50),
         "errors": sum(not r.ok for r in runs), "reconnects": sum(r.reconnects for r in runs),
         "runs_per_s": len(ok) / wall_s if wall_s > 0 else float("nan"),
         "p50_ms": pct(all_ms, 50), "p95_ms": pct(all_ms, 95),
@@ -694,6 +931,7 @@ def format_report(res: dict) -> str:
         out.append(f"{_pad(p['page'], 14)}{p['runs']:>6}{p['errors']:>6}{_f(p['p50_ms']):>9}{_f(p['p95_ms']):>9}"
                    f"{_f(p['max_ms']):>9}{_f(p['cold_p50_ms']):>10}{p['bytes_per_run'] / 1024:>9,.0f}  {top}")
     out += ["",
+            f"登录 {res['logins']} 次(失败 {res['login_errors']} 次,p50 {_f(res['login_p50_ms'])} ms:登录表单、提交、交接码换 cookie)",
             f"页面运行 {res['runs']} 次(自动刷新片段 {res['fragment_runs']} 次),错误 {res['errors']},重连 {res['reconnects']};"
             f"吞吐 {res['runs_per_s']:.2f} 次/秒",
             f"全部:p50 {_f(res['p50_ms'])} ms,p95 {_f(res['p95_ms'])} ms;该范围首次:p50 {_f(res['cold_p50_ms'])} ms,"
@@ -747,7 +985,9 @@ def main_from_args(args) -> int:
             return 1
         pids = [server.pid]
     settings = Settings(url=url.rstrip("/"), sessions=args.sessions, think_s=args.think, duration_s=args.duration,
-                        pids=pids, idle_sessions=args.idle_sessions, seed=args.seed)
+                        pids=pids, idle_sessions=args.idle_sessions, seed=args.seed,
+                        roles=tuple(r.strip() for r in (getattr(args, "roles", None) or ",".join(BENCH_ROLES)).split(",")
+                                    if r.strip()))
     try:
         res = run(settings)
     finally:
