@@ -29,6 +29,7 @@ button code, [data-testid="stExpander"] summary code, [data-testid="stTab"] code
 
 
 RESPONSIVE_CSS = ROOT / "static" / "css" / "responsive.css"
+LEGIBLE_CSS = ROOT / "static" / "css" / "legible.css"
 
 
 def meta() -> dict[str, str]:
@@ -46,6 +47,7 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     """Standard page top: filters, breadcrumbs (全区 › 链/园 › …), title and the data stamp."""
     st.markdown(CSS, unsafe_allow_html=True)
     st.html(RESPONSIVE_CSS)              # phones: stacked layout, 44 px tap targets
+    st.html(LEGIBLE_CSS)                 # both themes ≥ 4.5:1
     try:
         f = flt.current()
     except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence
