@@ -165,12 +165,15 @@ def test_rotation_advances_to_the_next_chain_and_pauses(page, streamlit_server, 
     page.keyboard.press("Space")
     page.wait_for_selector(".bs-top.bs-paused .bs-badge", state="visible", timeout=5_000)
     assert page.inner_text(".bs-badge") == "已暂停"
+    # the server has the pause too (an advance sent just before was handled first): the item is final now
+    page.wait_for_selector(".bs-top[data-paused='true']", state="attached", timeout=15_000)
     page.wait_for_function(ALL_DRAWN_JS, arg=N_CHARTS, timeout=30_000, polling=250)
-    held = page.inner_text(".bs-scope-i")
+    held, name = page.evaluate("() => [document.querySelector('.bs-scope-i').textContent,"
+                               " document.querySelector('.bs-scope-n').textContent]")
     idx = int(held.split("/")[0]) - 1                            # 1 = the first chain (0 is the district)
     assert idx >= 1, held
     chain_id, chain_name = chains[idx - 1]
-    assert page.inner_text(".bs-scope-n") == chain_name
+    assert name == chain_name
     tiles = _tiles(page)
     assert tiles == _expected(_cli_kpis(capsys, chain_id))
     ind = independent.kpis(raw, Q, chain_id)                     # and straight from the raw tables

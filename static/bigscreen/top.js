@@ -210,6 +210,7 @@ export default function (component) {
     schedule();
   }
   root.dataset.item = data.item_key;
+  root.dataset.paused = data.paused ? 'true' : 'false';   // as the server has it
   return () => {
     clearInterval(s.clock);
     clearInterval(s.ticker);
