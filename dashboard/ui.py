@@ -1,8 +1,6 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from . import filters as flt
@@ -31,6 +29,7 @@ button code, [data-testid="stExpander"] summary code, [data-testid="stTab"] code
 
 
 RESPONSIVE_CSS = ROOT / "static" / "css" / "responsive.css"
+LEGIBLE_CSS = ROOT / "static" / "css" / "legible.css"
 
 
 def meta() -> dict[str, str]:
@@ -48,6 +47,7 @@ def page(title: str, crumbs: list[str] | None = None) -> flt.Filters:
     """Standard page top: filters, breadcrumbs (全区 › 链/园 › …), title and the data stamp."""
     st.markdown(CSS, unsafe_allow_html=True)
     st.html(RESPONSIVE_CSS)              # phones: stacked layout, 44 px tap targets
+    st.html(LEGIBLE_CSS)                 # both themes ≥ 4.5:1
     try:
         f = flt.current()
     except WarehouseError as e:          # missing or unreadable warehouse: one Chinese sentence
@@ -75,9 +75,9 @@ def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
         for i, (label, target, params) in enumerate(levels):
             st.button(safe.label(label), key=f"crumb_{i}", type="tertiary", on_click=drill.request,
                       args=(target,), kwargs=params, help="返回上一级" if i else "返回全区")
-            st.html("<span class='crumb-sep'>›</span>")
+            st.html("<span class='crumb-sep'>›</span>", width="content")
         here = " › ".join(([last] if last else []) + tail)
-        st.html(safe.html("<span class='crumbs'>{}</span>", here))
+        st.html(safe.html("<span class='crumbs'>{}</span>", here), width="content")
 
 
 def crumb_trail(at) -> str:
@@ -169,7 +169,7 @@ def file_uploader(label: str, types: list[str], **kw):
     hint = f"拖放文件到此处,或点击“选择文件”· 单个文件不超过 {max_upload_mb()} MB · 支持 " + \
         "、".join(t.upper() for t in types)
     st.html(UPLOADER_CSS)
-    st.html(f"<style>:root{{--lz-upload-hint:{json.dumps(hint, ensure_ascii=False)};}}</style>")
+    st.html(safe.html("<style>:root{{--lz-upload-hint:{};}}</style>", safe.script(hint)))
     return st.file_uploader(label, type=types, **kw)
 
 

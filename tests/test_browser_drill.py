@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser_support import app_exceptions, screenshot, wait_for_app
+from browser_support import app_exceptions, screenshot, wait_for_app, wait_for_layout
 
 Q = dt.date(2026, 9, 30)
 MAP = ".st-key-pk_map_all"          # the map component on the district view (no park selected)
@@ -19,6 +19,7 @@ def _open(page, url):
 
 def _click_center(page, locator):
     locator.scroll_into_view_if_needed()
+    wait_for_layout(page)              # a bar still moving (fonts, late layout) would be missed
     box = locator.bounding_box()
     # plotly's drag layer covers the bars: click at the point instead of on the element
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -62,6 +63,7 @@ def test_park_map_is_drawn_offline_and_a_point_click_opens_the_park(page, stream
     assert sorted(opt["ids"]) == sorted(parks)
     for pid, label in zip(opt["ids"], opt["labels"]):
         assert label.startswith(parks[pid])
+    wait_for_layout(page)
     # the canvas really has a drawing on it (boundary fill + points), not a blank area
     painted = page.evaluate(f"""() => {{ const c = document.querySelector('{MAP} canvas');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
@@ -99,7 +101,7 @@ def test_screenshots_of_the_drill_down_pages(page, streamlit_server, offsite_req
                                    timeout=30_000)
         if name.startswith("park"):
             page.locator("[class*='st-key-pk_map_'] canvas").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(800)
+        wait_for_layout(page)
         assert not app_exceptions(page), name
         assert page.locator('[data-testid="stSidebarNav"]').count() == 1, name   # the app shell, not a bare page
         screenshot(page, name, full_height=True)

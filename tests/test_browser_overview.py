@@ -1,7 +1,7 @@
 """A real server and real Chromium: 总览 renders with Chinese text and nothing leaves the machine."""
 import pytest
 
-from browser_support import app_exceptions, screenshot, wait_for_app
+from browser_support import app_exceptions, screenshot, wait_for_app, wait_for_layout
 
 
 @pytest.mark.browser
@@ -68,6 +68,8 @@ def test_attention_panel_is_in_the_first_screen(page, streamlit_server, offsite_
     head.wait_for(timeout=60_000)
     red = page.locator(".al-badge.s-红").first
     red.wait_for(timeout=30_000)
+    page.get_by_text("超期最久", exact=False).first.wait_for(timeout=30_000)
+    wait_for_layout(page)              # measure boxes only once fonts and charts have stopped moving the layout
     for loc in (head, red, page.get_by_text("超期最久", exact=False).first):
         box = loc.bounding_box()
         assert box and 0 <= box["y"] and box["y"] + box["height"] <= 1080, box

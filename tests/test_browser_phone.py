@@ -167,7 +167,7 @@ def test_overview_on_a_phone(phone, streamlit_server, scheme):
 def test_tap_a_chain_in_attention_opens_the_chain_page(phone, streamlit_server, raw):
     chains = dict(raw.sql("SELECT name, chain_id FROM chains").fetchall())
     _open_overview(phone, streamlit_server, "dark")
-    links = phone.locator("[class*='st-key-alrow_ov_al_'] button")
+    links = phone.locator("[class*='st-key-alrow_ov_al_'] [data-testid='stBaseButton-tertiary']:visible")
     names = [t.strip() for t in links.all_inner_texts()]
     i, name = next((i, n) for i, n in enumerate(names) if n in chains)   # the first chain in the list
     links.nth(i).scroll_into_view_if_needed()

@@ -106,7 +106,7 @@ else:
     cols = st.columns([1, 2, 2, 2, 2], vertical_alignment="center")
     cols[0].markdown("**所在产业链 · 角色**")
     for i, r in enumerate(chains.iter_rows(named=True)):
-        cols[1 + i % 4].button(safe.label(f"{r['chain_id']} {r['chain_name']} · {r['role']}"), key=f"ent_chain_{r['chain_id']}",
+        cols[1 + i % 4].button(safe.label(f"{r['chain_id']} {r['chain_name']}") + f" · {r['role']}", key=f"ent_chain_{r['chain_id']}",
                                on_click=drill.request, args=("chain",), kwargs={"chain": r["chain_id"]},
                                type="primary" if r["role"] == "链主" else "secondary",
                                help="查看该产业链详情", width="stretch")

@@ -42,7 +42,9 @@ metric = metric or "n_enterprises"
 map_col, side_col = st.columns([1.1, 1], gap="large")
 with map_col:
     dark = st.context.theme.type != "light"
-    st_echarts(geo.park_map_options(parks, metric, selected=f.park_id, dark=dark),
+    # a park's own target colours its point (all enterprises; a chain × park value has no target)
+    statuses = None if f.chain_id else geo.statuses_for(targets.items(f.quarter_end), metric)
+    st_echarts(geo.park_map_options(parks, metric, selected=f.park_id, dark=dark, statuses=statuses),
                map=Map(geo.MAP_NAME, geo.district_geojson()), height="700px", key=map_key,
                on_select=_on_map_click, selection_mode="points",
                # client-side only (returns nothing): exposes the instance for the browser test

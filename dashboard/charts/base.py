@@ -70,7 +70,7 @@ def ranking_bar(df: pl.DataFrame, metric: str, id_col: str, name_col: str, *,
         marker=dict(color=colors,
                     line=dict(width=[3 if i == selected else 0 for i in d[id_col].to_list()], color=theme.GOLD)),
         text=_text(metric, d[metric].to_list()), textposition="auto", cliponaxis=False,
-        insidetextfont=dict(color="#0b1a33"),
+        insidetextfont=dict(color="#000000"),  # ≥ 4.5:1 on the red status bar too
         customdata=d[id_col].to_list(),
         hovertemplate="%{y}<br>" + k.label + ":%{text}<extra>点击查看</extra>"))
     _layout(fig, height or max(260, 30 * d.height + 60),

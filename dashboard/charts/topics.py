@@ -49,7 +49,7 @@ def honor_ladder(df: pl.DataFrame, *, height: int = 360) -> go.Figure:
     fig = go.Figure(go.Funnel(
         y=[HONOR_LABEL[h] for h in steps], x=xs, text=text, textinfo="text",
         textposition=["inside" if i else "outside" for i in inside],
-        textfont=dict(size=15, color=["#0b1a33" if i else theme.SCREEN_TEXT for i in inside]),
+        textfont=dict(size=15), outsidetextfont=dict(size=15),   # outside: the theme's text colour (both themes)
         insidetextfont=dict(size=15, color="#0b1a33"), marker=dict(color=LADDER_COLORS),
         connector=dict(line=dict(color=theme.GREY, width=1), fillcolor="rgba(138,155,181,0.15)"),
         hovertemplate="%{y}:%{x:,} 家<extra></extra>", cliponaxis=False))
