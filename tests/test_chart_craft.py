@@ -85,6 +85,7 @@ def test_small_counts_are_not_flattened_on_a_large_count_axis():
     axes = {t.name: t.yaxis for t in fig.data}
     assert axes == {"小巨人(右轴)": "y2", "两高四新(左轴)": "y", "单项冠军(右轴)": "y2"}, axes
     assert fig.layout.yaxis2.visible and fig.layout.yaxis2.overlaying == "y"
+    assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.tickformat == ",d"   # round ticks of its own
     fig = charts.trend(tr, ["n_enterprises", "n_xjr"], bars=["n_enterprises"])
     assert {t.name: t.yaxis for t in fig.data} == {K["n_enterprises"].label + "(左轴)": "y", "小巨人(右轴)": "y2"}
     # counts of the same size share one axis and the legend does not talk about axes

@@ -105,5 +105,6 @@ def members_line(df: pl.DataFrame, *, height: int = 260) -> go.Figure:
     _layout(fig, height, xaxis=dict(title=None, type="category"),
             yaxis=dict(title=None, rangemode="tozero"),
             yaxis2=dict(title=None, overlaying="y", side="right", showgrid=False, rangemode="tozero",
-                        range=[0, max(3, new_top * 3)], dtick=1 if new_top < 5 else None))
+                        range=[0, max(3, new_top * 3)], dtick=1 if new_top < 5 else None,
+                        tickmode="linear" if new_top < 5 else "auto"))
     return first_quarter_note(fig, len(x))

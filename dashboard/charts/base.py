@@ -150,6 +150,7 @@ def trend(df: pl.DataFrame, metrics: list[str], *, title: str | None = None, hei
             xaxis=dict(title=None, type="category"),
             yaxis=rate_axis() if left_rate else dict(title=None, rangemode="tozero"),
             yaxis2=(rate_axis(overlaying="y", side="right", showgrid=False, visible=two) if right_rate else
-                    dict(title=None, overlaying="y", side="right", rangemode="tozero", showgrid=False, visible=two)),
+                    dict(title=None, overlaying="y", side="right", rangemode="tozero", showgrid=False, visible=two,
+                         tickmode="auto", tickformat=",d")),   # its own round ticks (not synced to the left grid)
             barmode="group")
     return first_quarter_note(fig, len(x))
