@@ -6,6 +6,9 @@ streamlit_app.py directly also works, but a login then lasts only until the page
 """
 import streamlit as st
 
+from dashboard import warmup
 from dashboard.auth.routes import routes
+
+warmup.run()        # once, at server start: warm imports, then out of the garbage collector's way
 
 app = st.App("streamlit_app.py", routes=routes())

@@ -50,7 +50,7 @@ for _, path, title, _, url_path in denied:
     sections[last].append(st.Page(target, title=f"{title}(无权访问)", url_path=url_path))
 page = st.navigation(sections, position="hidden" if role == roles.KIOSK else "sidebar", expanded=True)
 web.hide_nav_links([p[4] for p in denied])
-if start is not None and page.url_path == "":      # "/": on to the start page before any chrome is drawn
+if start is not None and page.url_path == "" and not pending:   # "/": on to the start page before any chrome
     page.run()
 if role == roles.KIOSK and page.url_path != "bigscreen":
     page.run()

@@ -2,7 +2,7 @@
 
 Connections are opened read-only and kept per warehouse *version* (resolved path + file identity),
 so a newly published file is picked up by the next call without a restart. Every call uses its own
-cursor. Results are cached with `st.cache_data`, keyed on (version, query name, params).
+cursor. Results are cached (`st.cache_resource`, shared, not copied), keyed on (version, query name, params).
 
 Versioned publishing (dashboard.dataio): the warehouse path may be a symlink to
 <versions>/<id>.duckdb; an import builds a new file and repoints the link atomically. The path is
@@ -232,7 +232,9 @@ def execute(name: str, params: dict, version: Version | None = None, *, _checked
 def _cached_execute():
     import streamlit as st
 
-    @st.cache_data(show_spinner=False, max_entries=4096)
+    # cache_resource, not cache_data: a hit hands out the cached DataFrame itself instead of unpickling
+    # a copy on every run (polars frames are immutable; every operation returns a new frame).
+    @st.cache_resource(show_spinner=False, max_entries=4096)
     def _run(version_key: tuple, name: str, items: tuple) -> pl.DataFrame:
         v = Version(*version_key)
         return execute(name, dict(items), v, _checked=True)

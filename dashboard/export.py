@@ -7,6 +7,10 @@
 - Numbers as shown: rates (0–1) are percentages — Excel format "0.0%", CSV "73.3%"; counts "#,##0"
   (CSV plain digits); other decimals to the precision the page shows (CSV rounded, never 16 decimals).
 
+- One status vocabulary: a status column (values 绿/黄/红, 正常/关注/滞后, with or without "● ") is written
+  as the words 正常/关注/滞后 — in the XLSX in the pages' status colours (conditional formats), in the CSV
+  as the plain words — never "● 黄".
+
 How a column is formatted (`column_formats`): an explicit `formats={"列": "percent" | "int" | "0.0" |
 "0.00" …}` from the caller wins; else the page's `column_config` for that column (ProgressColumn /
 NumberColumn format "percent", "%.1f", "%d"…); else the dtype and the name: a float column named *_rate
@@ -21,14 +25,21 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from .theme import STATUS_COLOR
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 _FORMULA_RE = r"^[=+\-@\t\r\n\x00]"
 RATE_NAME = re.compile(r"(_rate|率|占比)$")
+# status: the words and the colours every surface uses (theme.STATUS_COLOR)
+STATUS_WORDS = {"绿": "正常", "黄": "关注", "红": "滞后"}
+STATUS_COLORS = {w: STATUS_COLOR[k] for k, w in STATUS_WORDS.items()}
+_STATUS_RE = r"^(?:●\s*)?(正常|关注|滞后|绿|黄|红)$"
+_NO_STATUS = {"", "—", "-", "未设", "未设目标", "无目标"}
 
 
 @dataclass(frozen=True)
 class Fmt:
-    kind: str            # percent | int | float | date | text
+    kind: str            # percent | int | float | date | status | text
     decimals: int = 0
 
     @property
@@ -44,6 +55,7 @@ class Fmt:
         return None
 
 
+STATUS = Fmt("status")
 PERCENT = Fmt("percent", 1)
 COUNT = Fmt("int")
 DATE = Fmt("date")
@@ -77,6 +89,8 @@ def _parse(spec) -> Fmt | None:
         return DATE
     if s == "text":
         return TEXT
+    if s == "status":
+        return STATUS
     return None
 
 
@@ -106,12 +120,41 @@ def column_formats(df: pl.DataFrame, formats: dict | None = None, column_config:
                 f = PERCENT if (RATE_NAME.search(name) and in_unit) else Fmt("float", 1)
             elif dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
                 f = DATE
+            elif _is_status(df[name]):
+                f = STATUS
             else:
                 f = TEXT
+        if f.kind == "status" and dtype not in (pl.String, pl.Categorical, pl.Enum) \
+                and not isinstance(dtype, (pl.Categorical, pl.Enum)):
+            f = TEXT
         if f.kind in ("percent", "int", "float") and not dtype.is_numeric():
             f = TEXT                        # a hint never turns text into numbers
         out[name] = f
     return out
+
+
+def _is_status(col: pl.Series) -> bool:
+    """A text column that holds only status values (绿/黄/红, 正常/关注/滞后, "● 黄") and blanks."""
+    if col.dtype != pl.String:
+        return False
+    vals = col.drop_nulls().str.strip_chars()
+    vals = vals.filter(~vals.is_in(list(_NO_STATUS)) & ~vals.str.starts_with("—"))     # "— 未设目标"
+    return vals.len() > 0 and bool(vals.str.contains(_STATUS_RE).all())
+
+
+def _status_words(name: str) -> pl.Expr:
+    """"● 黄" / "黄" / "关注" → "关注"; blanks stay as they are."""
+    x = pl.col(name).cast(pl.String).str.strip_chars()
+    word = x.str.extract(_STATUS_RE, 1).replace(STATUS_WORDS)
+    other = pl.when(x.str.contains(_FORMULA_RE)).then(pl.lit("'") + x).otherwise(x)     # a blank such as "-"
+    return pl.when(word.is_not_null()).then(word).otherwise(other).alias(name)
+
+
+def _status_formats(fmts: dict[str, Fmt]) -> dict:
+    """XLSX conditional formats: each status word in its colour (bold), on every status column."""
+    rules = [{"type": "cell", "criteria": "equal to", "value": f'"{w}"',
+              "format": {"font_color": c, "bold": True}} for w, c in STATUS_COLORS.items()]
+    return {c: rules for c, f in fmts.items() if f.kind == "status"}
 
 
 def _as_polars(df) -> pl.DataFrame:
@@ -120,7 +163,7 @@ def _as_polars(df) -> pl.DataFrame:
 
 def _safe_text(df: pl.DataFrame, fmts: dict[str, Fmt]) -> pl.DataFrame:
     """Every non-numeric, non-date column as formula-safe text (lists joined with 、)."""
-    exprs = []
+    exprs = [_status_words(n) for n in df.columns if fmts[n].kind == "status"]
     for name, dtype in df.schema.items():
         if fmts[name].kind != "text":
             continue
@@ -151,7 +194,8 @@ def to_xlsx(df, sheet: str = "数据", formats: dict | None = None, column_confi
                                "title": sheet})
         df.write_excel(wb, worksheet=sheet[:31], autofit=True, header_format={"bold": True},
                        dtype_formats={pl.Date: "yyyy-mm-dd", pl.Datetime: "yyyy-mm-dd hh:mm"},
-                       column_formats=col_formats or None)
+                       column_formats=col_formats or None,
+                       conditional_formats=_status_formats(fmts) or None)
         if exporter:
             wb.get_worksheet_by_name(sheet[:31]).set_footer(f"&L导出人 · 时间:{exporter}")
     return buf.getvalue()

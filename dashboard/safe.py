@@ -51,8 +51,9 @@ def plotly_text(value: Any) -> str:
 
 
 def script(value: Any) -> Markup:
-    """A value as a JavaScript literal that is safe inside an HTML <script> element."""
-    return htmlsafe_json_dumps(value)
+    """A value as a JSON/JavaScript literal that is safe inside a raw-text element (<script>, and a CSS
+    string in <style>: "<", ">", "&", "'" become \\u escapes, so nothing can close the element)."""
+    return htmlsafe_json_dumps(value, ensure_ascii=False)
 
 
 def label(value: Any) -> str:

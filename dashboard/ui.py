@@ -1,14 +1,12 @@
 """Shared page chrome: data stamp, title with breadcrumbs, KPI cards, empty states."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from . import filters as flt
+from . import labels as L
 from . import safe, targets
 from .db import WarehouseError, run_query
-from .paths import ROOT
 from .kpis import BY_KEY, STATUS_TEXT, TARGET_RULE, Headline, fmt_delta, fmt_value
 from .paths import ROOT
 
@@ -77,9 +75,9 @@ def breadcrumbs(f: flt.Filters, tail: list[str]) -> None:
         for i, (label, target, params) in enumerate(levels):
             st.button(safe.label(label), key=f"crumb_{i}", type="tertiary", on_click=drill.request,
                       args=(target,), kwargs=params, help="返回上一级" if i else "返回全区")
-            st.html("<span class='crumb-sep'>›</span>")
+            st.html("<span class='crumb-sep'>›</span>", width="content")
         here = " › ".join(([last] if last else []) + tail)
-        st.html(safe.html("<span class='crumbs'>{}</span>", here))
+        st.html(safe.html("<span class='crumbs'>{}</span>", here), width="content")
 
 
 def crumb_trail(at) -> str:
@@ -113,7 +111,7 @@ def card_delta(h: Headline, chart_data: list | None) -> tuple[list | None, str, 
 
 def kpi_card(h: Headline, chart_data: list | None = None) -> None:
     k = h.kpi
-    help_text = f"**口径**:{k.definition}\n\n来源表:{k.tables}"
+    help_text = f"**口径**:{k.definition}\n\n来源表:{L.tables_text(k.tables)}"
     if h.target:
         t = h.target
         help_text += (f"\n\n**年度目标**:{fmt_value(k, t['target_value'])};年初基数 {fmt_value(k, t['base'])},"
@@ -171,7 +169,7 @@ def file_uploader(label: str, types: list[str], **kw):
     hint = f"拖放文件到此处,或点击“选择文件”· 单个文件不超过 {max_upload_mb()} MB · 支持 " + \
         "、".join(t.upper() for t in types)
     st.html(UPLOADER_CSS)
-    st.html(f"<style>:root{{--lz-upload-hint:{json.dumps(hint, ensure_ascii=False)};}}</style>")
+    st.html(safe.html("<style>:root{{--lz-upload-hint:{};}}</style>", safe.script(hint)))
     return st.file_uploader(label, type=types, **kw)
 
 

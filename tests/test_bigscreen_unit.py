@@ -119,27 +119,80 @@ def test_trend_scales_rates_to_percent():
     assert o["series"][1]["data"] == [50.0, 61.2] and o["series"][2]["data"] == [70.0, None]
 
 
+def _font_sizes(o) -> list[float]:
+    """The design sizes (px(n) → n) of every fontSize in an option tree."""
+    out = []
+
+    def walk(x, key=None):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                walk(v, k)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v, key)
+        elif key == "fontSize":
+            m = re.search(r"Math\.round\(([0-9.]+)\*", str(x))
+            out.append(float(m.group(1)) if m else float(x))
+    walk(o)
+    return out
+
+
+def test_every_chart_text_is_at_least_18_design_px():
+    df = pl.DataFrame({"quarter_label": ["2026Q2", "2026Q3"], "n_enterprises": [5, 6],
+                       "org_coverage_rate": [0.5, 0.612], "work_coverage_rate": [0.7, None]})
+    for o in (screen.ranking(_rank_df(), "n_enterprises", "C03"), screen.trend(df),
+              screen.gauge(0.9578, {"target_value": 0.96, "status": "绿"}, [("本季收到 · 件", "421", "#fff")]),
+              screen.district_map(_parks_df(), "org_coverage_rate", current_id="P13")):
+        sizes = _font_sizes(o)
+        assert sizes and min(sizes) >= screen.FONT == 18, sizes
+
+
 def _parks_df():
     return pl.DataFrame({"item_id": ["P01", "P02", "P13"], "item_name": ["广州科学城", "中新广州知识城", "广州国际生物岛"],
                          "lon": [113.447, 113.495, 113.37], "lat": [23.168, 23.385, 23.066],
                          "n_enterprises": [100, 0, 50], "org_coverage_rate": [0.6, None, 0.5]})
 
 
-def test_district_map_series_and_colour_range():
-    o = screen.district_map(_parks_df(), "org_coverage_rate", current_id="P13")
-    by_name = {s.get("name"): s for s in o["series"]}
-    assert [d["id"] for d in by_name["当前园区"]["data"]] == ["P13"]
-    assert [d["id"] for d in by_name["无企业"]["data"]] == ["P02"]
-    assert [d["id"] for d in by_name["组织覆盖率"]["data"]] == ["P01"]
-    assert by_name["组织覆盖率"]["data"][0]["value"] == [113.447, 23.168, 60.0, 100]
-    vm = o["visualMap"]
-    assert (vm["min"], vm["max"]) == (50.0, 60.0) and vm["dimension"] == 2
-    assert o["series"][vm["seriesIndex"]]["name"] == "组织覆盖率"
-    assert o["geo"][1]["map"] == screen.MAP_NAME
-    assert o["geo"][1]["regions"][0]["name"] == "黄埔区"
-    assert [d["name"] for d in by_name["halo"]["data"]] == ["广州国际生物岛", "广州科学城"]   # glow: parks with enterprises
-    # nothing animates continuously (no ripples / flying dots: each frame would repaint the layer)
+def test_district_map_is_the_shared_map_coloured_by_target_status():
+    from dashboard import theme
+    from dashboard.charts import geo
+    statuses = {"P01": "绿", "P13": "红"}
+    o = screen.district_map(_parks_df(), "org_coverage_rate", current_id="P13", statuses=statuses)
+    pts = {d["value"][3]: d for d in o["series"][0]["data"]}
+    assert set(pts) == {"P01", "P02", "P13"}
+    assert pts["P01"]["value"] == [113.447, 23.168, 0.6, "P01", 100]           # size: the park's enterprises
+    # colour = the park's own target status in the product's colours; no target → a fixed band, never red
+    assert pts["P01"]["itemStyle"]["color"] == theme.STATUS_COLOR["绿"]
+    assert pts["P13"]["itemStyle"]["color"] == theme.STATUS_COLOR["红"]
+    assert pts["P02"]["itemStyle"]["color"] == geo.RATE_BANDS[0][1]
+    assert pts["P13"]["itemStyle"]["borderColor"] == theme.GOLD                 # the current park
+    assert "visualMap" not in o                                                  # no stretched min–max ramp
+    # the same map as the park page: one GeoJSON name, the district highlighted, labels that never overlap
+    assert o["geo"]["map"] == geo.MAP_NAME and o["geo"]["regions"][-1]["name"] == "黄埔区"
+    assert o["series"][0]["labelLayout"] == {"hideOverlap": True}
+    # every text is sized for 5 m: px(≥ 18) (the browser test measures them as drawn)
+    sizes = _font_sizes(o)
+    assert sizes and min(sizes) >= 18, sizes
+    # nothing animates continuously (no ripples: each frame would repaint the layer)
     assert {s["type"] for s in o["series"]} == {"scatter"}
+    # without targets (a chain's parks): fixed 10-point bands of one hue, whatever the spread
+    plain = screen.district_map(_parks_df(), "org_coverage_rate")
+    cols = {d["value"][3]: d["itemStyle"]["color"] for d in plain["series"][0]["data"]}
+    assert cols["P01"] == dict(geo.RATE_BANDS)[0.6] and cols["P13"] == dict(geo.RATE_BANDS)[0.5]
+    assert not set(cols.values()) & {theme.RED, theme.STATUS_COLOR["红"], theme.STATUS_COLOR["黄"]}
+
+
+def test_rate_axis_has_round_ticks_and_the_trend_a_right_axis():
+    assert screen.rate_axis([53.4, 60.9]) == (40, 100, 20)
+    assert screen.rate_axis([61.0, 70.0]) == (60, 100, 10)
+    assert screen.rate_axis([]) == (0, 100, 20)
+    df = pl.DataFrame({"quarter_label": ["2026Q2", "2026Q3"], "n_enterprises": [40000, 44029],
+                       "org_coverage_rate": [0.534, 0.552], "work_coverage_rate": [0.70, 0.803]})
+    o = screen.trend(df)
+    left, right = o["yAxis"]
+    assert [s["yAxisIndex"] for s in o["series"]] == [0, 1, 1]                  # rates never on the count axis
+    assert (right["min"], right["max"], right["interval"]) == (40, 100, 20) and right["axisLabel"]["formatter"] == "{value}%"
+    assert right["axisLabel"].get("show", True) is not False
 
 
 def test_simplified_geojson_is_small_and_keeps_the_districts():
@@ -158,24 +211,16 @@ def test_simplified_geojson_is_small_and_keeps_the_districts():
     assert len(_json.dumps(small)) < 100_000
 
 
-def test_park_labels_do_not_overlap_on_the_real_parks(raw):
-    rows = raw.sql("SELECT park_id, name, lon, lat FROM parks ORDER BY park_id").fetchall()
-    pts = []
-    for pid, name, lon, lat in rows:
-        x, y = screen.project(lon, lat)
-        assert 0 <= x <= screen.MAP_DESIGN[0] and 0 <= y <= screen.MAP_DESIGN[1], name
-        pts.append({"id": pid, "x": x, "y": y, "r": 12, "w": len(name) * 14 + 40})
-    off = screen.place_labels(pts)
-    rects = []
-    for p in pts:
-        dx, dy = off[p["id"]]
-        cx, cy = p["x"] + dx, p["y"] + dy
-        rects.append((p["id"], cx - p["w"] / 2, cy - 22, cx + p["w"] / 2, cy + 22))
-    for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            ox = min(a[3], b[3]) - max(a[1], b[1])
-            oy = min(a[4], b[4]) - max(a[2], b[2])
-            assert not (ox > 1 and oy > 1), f"labels of {a[0]} and {b[0]} overlap"
+def test_park_labels_are_placed_apart_on_the_real_parks(raw):
+    """The shared placement (before ECharts' hideOverlap) at the big screen's 18-px text: the labels of the
+    parks with the most enterprises are placed without touching each other."""
+    from dashboard.charts import geo
+    rows = raw.sql("""SELECT p.park_id, p.name, p.lon, p.lat, count(e.enterprise_id) AS n FROM parks p
+        LEFT JOIN enterprises e USING (park_id) GROUP BY ALL ORDER BY n DESC, p.park_id""").fetchall()
+    pts = [{"id": pid, "lon": lon, "lat": lat, "size": 24, "text": f"{name} 55.5%"} for pid, name, lon, lat, _ in rows]
+    pos = geo.place_labels(pts, *screen.MAP_DESIGN, font=screen.FONT)
+    assert set(pos) == {p["id"] for p in pts}
+    assert all(side in ("right", "left", "top", "bottom") for side, _ in pos.values())
 
 
 def test_gauge_and_targets():
@@ -252,28 +297,37 @@ def test_frame_numbers_match_independent_sql(raw, warehouse_path, chain):
     assert [(c["title"], c["date"]) for c in f["cases"]] == [(t, d.isoformat()) for t, d in want_cases]
     assert len(f["cases"]) > 0
     # map: one point per park, enterprises of the scope in each park
-    pts = [d for s in f["map"]["series"] if s["name"] != "halo" for d in s["data"]]
+    pts = f["map"]["series"][0]["data"]
     assert len(pts) == raw.sql("SELECT count(*) FROM parks").fetchall()[0][0]
     chain_cond = "" if chain is None else "AND e.enterprise_id IN (SELECT enterprise_id FROM enterprise_chains WHERE chain_id = $c)"
     want_parks = dict(raw.sql(f"""SELECT park_id, count(*) FROM enterprises e WHERE park_id IS NOT NULL
         AND e.founded_on <= $q AND (e.closed_on IS NULL OR e.closed_on > $q) {chain_cond} GROUP BY 1""",
                               params=p).fetchall())
-    assert {d["id"]: d["value"][3] for d in pts if d["value"][3]} == want_parks
+    assert {d["value"][3]: d["value"][4] for d in pts if d["value"][4]} == want_parks
+    # coloured by each park's own 组织覆盖率 target (the district frame), as the target mart says
+    if chain is None:
+        want_status = dict(raw.sql("""SELECT scope_id, status FROM mart_target_status WHERE quarter_end = $q
+            AND scope_type = 'park' AND metric = 'org_coverage_rate'""", params={"q": Q}).fetchall())
+        from dashboard import theme
+        assert {d["value"][3]: d["itemStyle"]["color"] for d in pts} == {
+            k: theme.STATUS_COLOR[v] for k, v in want_status.items()}
 
 
 # ------------------------------------------------------------------------------------------- the page
 def test_page_runs_and_starts_where_asked(app):
     at = app("views/bigscreen.py", interval="5")
     comps = at.get("bidi_component")
-    assert len(comps) == 5                                     # header/KPIs + 4 charts (预警 is HTML)
-    top = json.loads(comps[0].proto.json)
+    assert len(comps) == 6                                     # phone check, header/KPIs, 4 charts (预警 is HTML)
+    phone = json.loads(comps[0].proto.json)
+    assert phone == {"kiosk": False, "min_width": 768, "keep": ["chain", "park"]}
+    top = json.loads(comps[1].proto.json)
     assert top["scope"] == "黄埔区 · 全区" and top["idx"] == 0 and top["n"] == 14 and top["interval"] == 5
     assert [t["key"] for t in top["tiles"]] == bs.TILE_KEYS
     at2 = app("views/bigscreen.py", start="C03", rotate="chain")
-    top2 = json.loads(at2.get("bidi_component")[0].proto.json)
+    top2 = json.loads(at2.get("bidi_component")[1].proto.json)
     assert top2["idx"] == 3 and top2["scope"] == "半导体和集成电路"
     at3 = app("views/bigscreen.py", rotate="park", start="P13")
-    top3 = json.loads(at3.get("bidi_component")[0].proto.json)
+    top3 = json.loads(at3.get("bidi_component")[1].proto.json)
     assert top3["mode"] == "园区轮播" and top3["scope"] == "广州国际生物岛" and top3["n"] == 14
 
 
@@ -282,5 +336,5 @@ def test_page_shows_a_dignified_waiting_screen_without_data(app, monkeypatch, tm
     at = app("views/bigscreen.py")
     bodies = [h.proto.body for h in at.get("html")]
     assert any("数据更新中,请稍候" in b for b in bodies)
-    assert not at.get("bidi_component")
+    assert [c.key for c in at.get("bidi_component")] == ["bs_phone"]      # no header, no chart
     assert not re.search(r"Traceback|Error", " ".join(b for b in bodies if "bs-wait" in b))

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import independent
-from browser_support import StreamlitServer, app_exceptions, screenshot
+from browser_support import StreamlitServer, app_exceptions, screenshot, wait_for_app
 
 Q = dt.date(2026, 9, 30)
 N_CHARTS = 4                 # ranking, trend, map, gauge (预警 is HTML)
@@ -158,29 +158,32 @@ def test_fits_the_screen_with_every_chart_drawn_and_cli_numbers(page, streamlit_
 
 def test_rotation_advances_to_the_next_chain_and_pauses(page, streamlit_server, offsite_requests, capsys, raw):
     _open(page, f"{streamlit_server}/bigscreen?interval=3", (1920, 1080))
-    first_chain = raw.sql("SELECT chain_id, name FROM chains ORDER BY chain_id LIMIT 1").fetchall()[0]
+    chains = raw.sql("SELECT chain_id, name FROM chains ORDER BY chain_id").fetchall()
     page.wait_for_function("() => document.querySelector('.bs-scope-i').textContent === '2 / 14'", timeout=15_000)
-    assert page.inner_text(".bs-scope-n") == first_chain[1]
+    # the space bar pauses: a badge shows and the item stays beyond the interval. (Paused first, so what is
+    # checked below is the item on screen: on a busy machine a 3-s rotation would move on while it is read.)
+    page.keyboard.press("Space")
+    page.wait_for_selector(".bs-top.bs-paused .bs-badge", state="visible", timeout=5_000)
+    assert page.inner_text(".bs-badge") == "已暂停"
     page.wait_for_function(ALL_DRAWN_JS, arg=N_CHARTS, timeout=30_000, polling=250)
+    held = page.inner_text(".bs-scope-i")
+    idx = int(held.split("/")[0]) - 1                            # 1 = the first chain (0 is the district)
+    assert idx >= 1, held
+    chain_id, chain_name = chains[idx - 1]
+    assert page.inner_text(".bs-scope-n") == chain_name
     tiles = _tiles(page)
-    assert tiles == _expected(_cli_kpis(capsys, first_chain[0]))
-    ind = independent.kpis(raw, Q, first_chain[0])               # and straight from the raw tables
+    assert tiles == _expected(_cli_kpis(capsys, chain_id))
+    ind = independent.kpis(raw, Q, chain_id)                     # and straight from the raw tables
     assert tiles["n_enterprises"] == f"{ind['企业数']:,}" and tiles["n_xjr"] == f"{ind['小巨人']:,}"
     assert tiles["org_coverage_rate"] == f"{ind['组织覆盖率'] * 100:.1f}"
     _assert_fits(page, 1920, 1080)
     screenshot(page, "bigscreen-chain")
-
-    # the space bar pauses: a badge shows and the item stays beyond the interval
-    page.keyboard.press("Space")
-    page.wait_for_selector(".bs-top.bs-paused .bs-badge", state="visible", timeout=5_000)
-    assert page.inner_text(".bs-badge") == "已暂停"
-    held = page.inner_text(".bs-scope-i")
-    page.wait_for_timeout(4_500)
+    page.wait_for_timeout(4_500)                                 # longer than the interval: nothing moves
     assert page.inner_text(".bs-scope-i") == held and page.locator(".bs-top.bs-paused").count() == 1
     # a click resumes, and the rotation goes on
     page.mouse.click(960, 700)
     page.wait_for_selector(".bs-top:not(.bs-paused)", timeout=5_000)
-    nxt = f"{int(held.split('/')[0]) + 1} / 14"
+    nxt = f"{idx + 2} / 14"
     page.wait_for_function(f"() => document.querySelector('.bs-scope-i').textContent === '{nxt}'", timeout=15_000)
     assert app_exceptions(page) == []
 
@@ -218,3 +221,185 @@ def test_new_warehouse_version_shows_without_reload_and_missing_data_is_dignifie
         assert page.evaluate("window.__sameDocument === true") and app_exceptions(page) == []
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------------ legible from 5 m (issue 13)
+# Every text of the screen, measured where it is drawn: HTML text nodes (computed font size, and the box that
+# holds them is not clipped) and every text ECharts draws on its canvases (zrender's display list: the font
+# of each text span, its box inside the chart), plus the map's park labels (no two visible ones overlap).
+TEXT_JS = """
+(floor) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const small = [], clipped = [], seen = [];
+  const isInline = (cs) => cs.display === 'inline' || cs.display === 'contents';
+  const inTicker = (el) => !!el.closest('.bs-cases-win, .bs-warn-win');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = walker.nextNode())) {
+    const text = n.textContent.trim();
+    const el = n.parentElement;
+    if (!text || !el || ['STYLE', 'SCRIPT', 'NOSCRIPT'].includes(el.tagName)) continue;
+    if (!el.getClientRects().length) continue;                       // not displayed (display: none)
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || el.closest('[hidden]')) continue;
+    seen.push(text);
+    const size = parseFloat(cs.fontSize);
+    if (size < floor - 0.05) small.push([el.className, text.slice(0, 24), size]);
+    let box = el;                                                     // the block that lays the text out
+    while (box && isInline(getComputedStyle(box))) box = box.parentElement;
+    if (box && box.scrollWidth > box.clientWidth + 1) clipped.push(['scroll', box.className, text.slice(0, 24),
+                                                                    box.scrollWidth, box.clientWidth]);
+    // the text's own rectangle lies inside every ancestor that clips (sideways always, up/down outside tickers)
+    const range = document.createRange(); range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    for (let a = el; a && a !== main; a = a.parentElement) {
+      const acs = getComputedStyle(a);
+      if (acs.overflowX === 'visible' && acs.overflowY === 'visible') continue;
+      const b = a.getBoundingClientRect();
+      const outX = r.left < b.left - 1 || r.right > b.right + 1;
+      // (a CJK font's content area is ~1.45 em tall, more than a tight line box: allow 0.3 em of it)
+      const slack = 0.3 * parseFloat(cs.fontSize);
+      const outY = !inTicker(el) && (r.top < b.top - slack || r.bottom > b.bottom + slack);
+      if (outX || outY) { clipped.push(['rect', a.className.slice(0, 40), text.slice(0, 24),
+                                         [r.left, r.top, r.right, r.bottom].map(Math.round),
+                                         [b.left, b.top, b.right, b.bottom].map(Math.round)]); break; }
+    }
+  }
+  const charts = {};
+  for (const [name, chart] of Object.entries(window.__bsCharts || {})) {
+    if (chart.isDisposed()) continue;
+    const W = chart.getWidth(), H = chart.getHeight(), texts = [];
+    for (const el of chart.getZr().storage.getDisplayList(true)) {
+      const t = el.style && el.style.text;
+      if (el.type !== 'tspan' || t == null || !String(t).trim() || el.invisible) continue;
+      const m = /([0-9.]+)px/.exec(el.style.font || '');
+      const size = m ? parseFloat(m[1]) : NaN;
+      const b = el.getBoundingRect().clone();
+      b.applyTransform(el.getComputedTransform());
+      texts.push(String(t));
+      if (!(size >= floor - 0.05)) small.push(['chart:' + name, String(t).slice(0, 24), size]);
+      if (b.x < -1 || b.y < -1 || b.x + b.width > W + 1 || b.y + b.height > H + 1)
+        clipped.push(['chart:' + name, String(t).slice(0, 24), [b.x, b.y, b.width, b.height], [W, H]]);
+    }
+    charts[name] = texts;
+  }
+  // the map's park labels as drawn (those hideOverlap hid are not drawn): pairwise apart
+  const overlaps = [], labels = [];
+  const map = (window.__bsCharts || {}).map;
+  if (map) {
+    const data = map.getModel().getSeriesByIndex(0).getData();
+    for (let i = 0; i < data.count(); i++) {
+      const g = data.getItemGraphicEl(i);
+      const lab = g && (g.getTextContent() || (g.childAt && g.childAt(0) && g.childAt(0).getTextContent()));
+      if (!lab || lab.ignore || lab.invisible || lab.style.opacity === 0) continue;
+      const b = lab.getBoundingRect().clone(); b.applyTransform(lab.getComputedTransform());
+      labels.push([data.getName(i), b.x, b.y, b.x + b.width, b.y + b.height]);
+    }
+    for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+      const a = labels[i], c = labels[j];
+      if (Math.min(a[3], c[3]) - Math.max(a[1], c[1]) > 0.5 && Math.min(a[4], c[4]) - Math.max(a[2], c[2]) > 0.5)
+        overlaps.push([a[0], c[0]]);
+    }
+  }
+  return {small, clipped, charts, overlaps, labels: labels.map(l => l[0]), seen};
+}
+"""
+
+
+def _settled(page) -> None:
+    """Fonts loaded, numbers counted up, every chart drawn and exposed, two frames with the same layout."""
+    page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
+    page.wait_for_selector(".bs-kpis[data-settled='1']", timeout=60_000)
+    page.wait_for_function(ALL_DRAWN_JS, arg=N_CHARTS, timeout=60_000, polling=250)
+    page.wait_for_function("(n) => Object.values(window.__bsCharts || {}).filter(c => !c.isDisposed()).length >= n",
+                           arg=N_CHARTS, timeout=30_000)
+    page.wait_for_function("""() => new Promise((ok) => {
+        const sig = () => Array.from(document.querySelectorAll('.bs-scope-n, .bs-kpi-n, .echarts-container'))
+            .map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height, getComputedStyle(e).fontSize]; })
+            .join('|');
+        const a = sig();
+        setTimeout(() => requestAnimationFrame(() => ok(a === sig())), 600);
+    })""", timeout=30_000)
+
+
+def _legible(page, w: int, h: int) -> dict:
+    floor = 18 * min(w / 1920, h / 1080)
+    m = page.evaluate(TEXT_JS, floor)
+    assert m["small"] == [], m["small"]                  # every text at least 18 px at 1080p, 36 px at 4K
+    assert m["clipped"] == [], m["clipped"]              # no text cut off, in HTML or in a chart
+    assert m["overlaps"] == [], m["overlaps"]            # no two park labels overlap on the map
+    assert set(m["charts"]) == {"rank", "trend", "map", "gauge"} and all(m["charts"].values()), m["charts"]
+    return m
+
+
+def _longest(raw, table: str, key: str) -> tuple[str, str]:
+    return raw.sql(f"SELECT {key}, name FROM {table} ORDER BY length(name) DESC, {key} LIMIT 1").fetchall()[0]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=["1080p", "4k"])
+def test_every_text_meets_the_floor_and_is_never_cut(page, streamlit_server, offsite_requests, raw, size):
+    w, h = size
+    name = "1080" if w == 1920 else "4k"
+    # the district, then the chain and the park with the longest names (their own frames)
+    _open(page, f"{streamlit_server}/bigscreen?interval=600", size)
+    _settled(page)
+    m = _legible(page, w, h)
+    assert "实时" not in m["seen"] and "数据截至 2026-09-30 · 2026Q3" in page.inner_text(".bs-asof")
+    assert m["labels"], "the map shows park labels"
+    # the trend has its rates on a right axis of round percentages, the counts on the left
+    assert {"40%", "60%", "80%", "100%"} <= set(m["charts"]["trend"]), m["charts"]["trend"]
+    screenshot(page, f"bigscreen-legible-{name}")
+
+    chain_id, chain_name = _longest(raw, "chains", "chain_id")
+    page.goto(f"{streamlit_server}/bigscreen?interval=600&start={chain_id}")
+    page.wait_for_function("(n) => document.querySelector('.bs-scope-n')?.textContent === n", arg=chain_name,
+                           timeout=60_000)
+    _settled(page)
+    m = _legible(page, w, h)
+    assert page.inner_text(".bs-scope-n") == chain_name                       # the full name, fitted
+    assert any(chain_name in t for t in m["charts"]["rank"]), m["charts"]["rank"]
+    screenshot(page, f"bigscreen-longest-chain-{name}")
+
+    park_id, park_name = _longest(raw, "parks", "park_id")
+    page.goto(f"{streamlit_server}/bigscreen?interval=600&rotate=park&start={park_id}")
+    page.wait_for_function("(n) => document.querySelector('.bs-scope-n')?.textContent === n", arg=park_name,
+                           timeout=60_000)
+    _settled(page)
+    m = _legible(page, w, h)
+    assert page.inner_text(".bs-scope-n") == park_name
+    assert any(park_name in t for t in m["charts"]["rank"]), m["charts"]["rank"]
+    assert park_name in m["labels"]                                           # the current park is labelled
+    screenshot(page, f"bigscreen-longest-park-{name}")
+    assert app_exceptions(page) == []
+
+
+def test_a_phone_is_sent_to_the_phone_view_with_its_scope(context_as, streamlit_server, offsite_requests):
+    ctx = context_as("leader")
+    page = ctx.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{streamlit_server}/bigscreen?chain=C02&interval=600")
+    page.wait_for_url(lambda u: "/bigscreen" not in u, timeout=30_000)
+    from urllib.parse import parse_qs, urlsplit
+    u = urlsplit(page.url)
+    assert u.path == "/" and parse_qs(u.query) == {"chain": ["C02"]}, page.url
+    wait_for_app(page)
+    assert page.locator(".bs-kpi").count() == 0
+    screenshot(page, "bigscreen-phone-redirect")
+
+
+def test_a_kiosk_token_screen_is_never_redirected(context_as, streamlit_server, offsite_requests):
+    from dashboard.auth import accounts
+    token = accounts.create_token("测试大屏窄屏")
+    try:
+        page = context_as(None).new_page()
+        page.set_viewport_size({"width": 700, "height": 394})          # a small wall screen: still the big screen
+        page.goto(f"{streamlit_server}/bigscreen?token={token}&interval=600")
+        page.locator(".bs-kpi").first.wait_for(timeout=60_000)
+        wait_for_app(page)
+        # (the kiosk's only page is its default page, so Streamlit shows it at "/"; a phone redirect would
+        # have dropped the token and landed on the login form)
+        page.wait_for_selector("html[data-bs-phone='stay']", state="attached", timeout=30_000)
+        assert f"token={token}" in page.url and page.locator(".bs-kpi").count() == 7
+        assert page.locator("[data-testid='stSidebar']:visible").count() == 0
+    finally:
+        accounts.revoke_token("测试大屏窄屏")

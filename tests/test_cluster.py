@@ -85,7 +85,7 @@ def _in_thread(fn):
         return ex.submit(fn).result()
 
 
-def _open_page(url: str, page: str = "") -> tuple[bool, str | None, str | None]:
+def _open_page(url: str, page: str = "overview") -> tuple[bool, str | None, str | None]:
     """One new browser session on `url` opening `page`: (ok, error, data stamp shown)."""
     import asyncio
 
@@ -119,7 +119,7 @@ def _data_pages() -> list[str]:
     """What the bench's leader accounts open: the data pages and 大屏."""
     from dashboard.auth import roles
     from tools.bench.load import default_pages
-    return [p for p in default_pages() if (p or "overview") in roles.DATA_PAGES | {"bigscreen"}]
+    return [p for p in default_pages() if p in roles.DATA_PAGES | {"bigscreen"}]
 
 
 def _wait_for(cond, timeout: float, what: str):

@@ -63,6 +63,38 @@ def test_csv_of_a_real_query(overdue, raw):
     assert back["超期天数"].to_list() == overdue["超期天数"].to_list()
 
 
+def test_status_words_in_colour_not_colour_names(warehouse_path, raw):
+    """One status vocabulary in the exports: a status column ("● 黄", "红" as a page may carry it) is
+    written as 正常/关注/滞后 — in the XLSX in the pages' colours (conditional formats), in the CSV as words."""
+    from dashboard import targets
+    items = targets.items(Q)
+    df = items.select(pl.col("label").alias("指标"),
+                      (pl.lit("● ") + pl.col("status")).alias("状态"),       # the tables' old "● 黄"
+                      pl.col("status").alias("判断"))
+    n = dict(raw.sql("SELECT status, count(*) FROM mart_target_status WHERE quarter_end = $q GROUP BY 1",
+                     params={"q": Q}).fetchall())
+    want = {"正常": "22A06B", "关注": "D69E2E", "滞后": "E8473C"}
+    ws = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(df, "目标"))).active
+    rows = list(ws.iter_rows(values_only=True))[1:]
+    words = {"绿": "正常", "黄": "关注", "红": "滞后"}
+    assert [r[1] for r in rows] == [words[s] for s in items["status"]] == [r[2] for r in rows]
+    assert {r[1] for r in rows} == set(want)                  # the demo has all three
+    assert {w: sum(1 for r in rows if r[1] == w) for w in want} == {words[k]: v for k, v in n.items()}
+    rules = {}
+    for rng, rs in ws.conditional_formatting._cf_rules.items():
+        for r in rs:
+            rules.setdefault(str(rng.sqref), {})[r.formula[0].strip('"')] = r.dxf.font.color.rgb[-6:]
+    assert rules == {f"B2:B{len(rows) + 1}": want, f"C2:C{len(rows) + 1}": want}
+    text = export.to_csv(df).decode("utf-8-sig")
+    body = list(csv.reader(io.StringIO(text)))[1:]
+    assert [r[1] for r in body] == [words[s] for s in items["status"]]
+    assert "●" not in text and not any(r[1] in ("绿", "黄", "红") for r in body)
+    # a table's "— 未设目标" beside the statuses stays as it is; the column is still a status column
+    mixed = pl.DataFrame({"目标状态": ["● 关注", "— 未设目标", "红"]})
+    assert list(csv.reader(io.StringIO(export.to_csv(mixed).decode("utf-8-sig")))) == [["目标状态"], ["关注"],
+                                                                                       ["— 未设目标"], ["滞后"]]
+
+
 @pytest.mark.browser
 def test_downloaded_excel_holds_exactly_the_listed_rows(page, streamlit_server, offsite_requests, raw):
     """The user's click on 下载 Excel under the overdue list of chain C02: Chinese headers, the listed rows."""

@@ -10,6 +10,7 @@ The rule, in terms a reviewer can check by reading one call:
    - a call to a function of the code base whose return annotation is ``Markup`` — and every
      ``return`` of such a function is again a safe expression (checked here, recursively by name).
    An f-string that interpolates anything else into HTML fails. A call with ``unsafe_allow_html=True``
+   (or ``st.html(..., unsafe_allow_javascript=True)``)
    gets a constant only (Markdown still runs over escaped HTML, so escaped text must go to ``st.html``).
 2. **Markdown sinks** — ``st.markdown`` (without ``unsafe_allow_html``), ``st.caption``, ``st.title``,
    ``st.header``, ``st.subheader``, ``st.info/success/warning/error/toast``, ``st.write``, the label of
@@ -171,7 +172,7 @@ def violations(sources: dict[Path, str] | None = None) -> list[str]:
             if not isinstance(n, ast.Call):
                 continue
             recv, name = _call_name(n)
-            unsafe = any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+            unsafe = any(k.arg in ("unsafe_allow_html", "unsafe_allow_javascript") and not (isinstance(k.value, ast.Constant) and k.value.value is False)
                          for k in n.keywords)
             arg0 = n.args[0] if n.args else next((k.value for k in n.keywords if k.arg in ("body", "label")), None)
             if unsafe:                  # Markdown still runs over escaped HTML: constants only
@@ -211,6 +212,7 @@ def test_imported_text_reaches_markup_only_through_the_escape_helpers():
     ("st.markdown(f'<b>{x}</b>', unsafe_allow_html=True)", False),
     ("st.markdown(safe.html('<b>{}</b>', x), unsafe_allow_html=True)", False),
     ("st.markdown('<style>b{color:red}</style>', unsafe_allow_html=True)", True),
+    ("st.html(safe.html('<b>{}</b>', x), unsafe_allow_javascript=True)", False),
     ("st.markdown(f\"**{r['name']}**\")", False),
     ("st.caption(f'{f.scope_label} · {n:,} 家')", False),
     ("st.caption(f'{f.quarter} · {n:,} 家')", True),

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from browser_support import StreamlitServer, app_exceptions, open_page, wait_for_app
+from browser_support import StreamlitServer, app_exceptions, open_page, screenshot, wait_for_app  # noqa: F401
 from hostile import PAYLOADS, import_hostile
 from test_dataio import demo_tables, small_file, small_tables  # noqa: F401  (fixtures)
 
@@ -120,7 +120,14 @@ def test_every_page_shows_the_payload_as_text(hostile_server, hostile_db, page, 
     failures = []
     for path in DATA_PAGES:
         url = f"/{path}?quarter=2026Q3" + (f"&{q}" if q else "")
-        open_page(page, hostile_server, url)
+        try:                    # a shared 2-core machine can be slow: wait longer than open_page does
+            page.goto(hostile_server + url)
+            wait_for_app(page, timeout=180_000)
+            page.get_by_text("筛选", exact=True).first.wait_for(timeout=60_000)
+        except Exception as e:  # noqa: BLE001 - say which page did not settle, and go on to the next
+            screenshot(page, f"hostile-{scope}-{path or 'overview'}")
+            failures.append(f"{url}: did not settle ({type(e).__name__})")
+            continue
         assert not app_exceptions(page), (url, app_exceptions(page))
         bad, pwned, text = _probe(page)
         if bad or pwned:

@@ -1,7 +1,7 @@
 """指标口径 page: every registry KPI with its 口径; contract tables with row counts equal to the raw tables."""
 import pytest
 
-from dashboard import kpis
+from dashboard import kpis, labels
 
 PAGE = "views/definitions.py"
 ALL = kpis.KPIS + kpis.EXTRA_KPIS
@@ -25,7 +25,7 @@ def test_every_kpi_with_its_definition(app, scope):
     assert set(rows) == {k.label for k in ALL}
     for k in ALL:
         r = rows[k.label]
-        assert r["口径"] == k.definition and r["单位"] == k.unit and r["来源表"] == k.tables
+        assert r["口径"] == k.definition and r["单位"] == k.unit and r["来源表"] == labels.tables_text(k.tables)
         has_target = bool(k.target) or k.key in kpis.TARGET_LABELS
         assert r["年度目标"].startswith("有") == has_target, k.key
     # grouped by kpi.group, in registry order
@@ -53,11 +53,12 @@ def test_contract_tables_row_counts_equal_raw(app, raw):
     t = _contract(at)
     for table in ("enterprises", "appeals", "pairings", "meetings", "honors"):
         n = raw.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        assert int(t.loc[table, "当前行数"]) == n, table
+        assert int(t.loc[labels.table(table), "当前行数"]) == n, table
     raw_tables = {r[0] for r in raw.sql("SELECT table_name FROM duckdb_tables() WHERE table_name NOT LIKE 'mart_%' "
                                         "AND table_name NOT LIKE 'dim_%'").fetchall()}
-    assert raw_tables <= set(t.index)   # every raw table of the contract is described
-    assert (t.loc[sorted(raw_tables), "层级"] == "原始表").all()
+    names = sorted(labels.table(x) for x in raw_tables)    # named in Chinese (the import template's sheet names)
+    assert set(names) <= set(t.index)   # every raw table of the contract is described
+    assert (t.loc[names, "层级"] == "原始表").all()
 
 
 @pytest.mark.browser

@@ -73,7 +73,7 @@ def test_numbers_equal_raw_sql(app, raw, chain, park):
         JOIN secretaries s USING (secretary_id) WHERE o.occurred_on <= $q AND {IN_SCOPE}""", chain, park)
     roster = _df_with(at, "姓名", "派出单位")
     assert len(roster) == in_post(raw, chain, park)
-    assert roster["本季成效"].sum() == outcomes_in_quarter(raw, chain, park, only_in_post=True)
+    assert roster["本季成效数"].sum() == outcomes_in_quarter(raw, chain, park, only_in_post=True)
 
 
 @pytest.mark.parametrize("chain,park", SCOPES, ids=IDS)

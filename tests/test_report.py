@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 from dashboard import cli, kpis
 from dashboard.report import check, content, layout, pdf, pptx_deck
@@ -83,6 +84,11 @@ def names(raw):
 
 
 # ----------------------------------------------------------------------------- helpers
+def unsigned(text):
+    """A zero is never signed: '+0.0 个百分点' → '0.0 个百分点', '+0 家(-0.0%)' → '0 家(0.0%)'."""
+    return re.sub(r"[+-](0(?:\.0+)?)(?![\d.])", r"\1", text) if text else text
+
+
 def shapes_by_name(slide) -> dict:
     return {sh.name: sh for sh in slide.shapes}
 
@@ -187,7 +193,8 @@ def expected_chart(raw, census, names, deck_scope, chart_name) -> dict[str, dict
                 "工作覆盖率": {label: v["n_work"] / v["n_base"] for label, v in live.items()}}
     if kind == "ladder":
         now, yoy = ladder_counts(raw, Q, chain, park), ladder_counts(raw, YOY, chain, park)
-        cats = {content.LADDER_LABEL[k]: HONOR_KEYS[k] for k in content.LADDER}
+        part = chart_name.split(":")[2]                    # base (broad tiers) / top (national titles)
+        cats = {content.LADDER_LABEL[k]: HONOR_KEYS[k] for k in content.LADDER_CHARTS[part]}
         return {"本季": {zh(c): now.get(h, 0) for c, h in cats.items()},
                 "上年同季": {zh(c): yoy.get(h, 0) for c, h in cats.items()}}
     if kind == "outcomes":
@@ -321,6 +328,8 @@ def test_checker_catches_overflow_and_fonts():
 
 YAHEI = "微软雅黑"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+PARTS = {"slide": "ppt/slides/slide", "notes": "ppt/notesSlides/notesSlide", "chart": "ppt/charts/chart",
+         "theme": "ppt/theme/theme"}
 
 
 def test_every_run_names_microsoft_yahei_for_latin_and_east_asian(decks):
@@ -338,9 +347,7 @@ def test_every_run_names_microsoft_yahei_for_latin_and_east_asian(decks):
                     continue
                 data = z.read(part)
                 assert b"Noto" not in data, (name, part)
-                kind = next((k for k in ("slide", "notes", "chart", "theme")
-                             if part.startswith(f"ppt/{k}s/{k}") or (k == "notes" and part.startswith("ppt/notesSlides/"))),
-                            None)
+                kind = next((k for k, prefix in PARTS.items() if part.startswith(prefix)), None)
                 if kind is None:
                     continue
                 root = etree.fromstring(data)
@@ -404,7 +411,7 @@ def test_chain_trend_and_ladder_for_c02(prs, raw):
         WHERE ec.chain_id = 'C02' AND e.founded_on <= DATE '2026-09-30'
           AND (e.closed_on IS NULL OR e.closed_on > DATE '2026-09-30')""").fetchall()[0][0]
     assert trend[Q_LABEL] == n
-    ladder = chart_data(charts["chart:ladder"])["本季"]
+    ladder = chart_data(charts["chart:ladder:top"])["本季"]
     xjr = raw.sql("""SELECT count(DISTINCT h.enterprise_id) FROM honors h JOIN enterprises e USING (enterprise_id)
         JOIN enterprise_chains ec USING (enterprise_id)
         WHERE ec.chain_id = 'C02' AND h.honor = '小巨人' AND h.awarded_on <= DATE '2026-09-30'
@@ -429,8 +436,8 @@ def test_kpi_texts_equal_the_kpis_cli(prs, capsys, warehouse_path, names):
             h = heads.get(label) or extra_heads[label]
             text, target_part = cli_text.get(label, (kpis.fmt_value(h.kpi, h.value), None))
             assert value == text, (deck_scope, label)
-            assert mom == zh(kpis.fmt_delta(h.kpi, h.value, h.prev) or "—")
-            assert yoy == zh(kpis.fmt_delta(h.kpi, h.value, h.yoy) or "—")
+            assert mom == zh(unsigned(kpis.fmt_delta(h.kpi, h.value, h.prev)) or "—")
+            assert yoy == zh(unsigned(kpis.fmt_delta(h.kpi, h.value, h.yoy)) or "—")
             if target_part:   # "年度目标 35 家 应达 33.75 家 滞后"
                 m = re.match(r"年度目标 (.+) 应达 (.+) (滞后|关注|正常)", target_part)
                 assert target == m.group(1) and expected == m.group(2)
@@ -624,3 +631,67 @@ def test_pdf_embeds_truetype_fonts_and_its_chinese_text_extracts_once(decks, prs
                     assert sh.has_table or t + t not in page, (name, i + 1, t)
                     n += 1
         assert n > 40, name
+
+
+# ----------------------------------------------------------------------------- chart craft
+def test_axes_tick_round_and_no_series_is_invisible(prs):
+    """Every native chart has an explicit value axis in round steps (rates: whole percents; bars and
+    columns of rates 0/20/40/60/80/100 %), and no series is flattened: its largest value reaches at
+    least a twentieth of the axis (小巨人 and 单项冠军 have their own chart, not the thousands' axis)."""
+    n = 0
+    for name, p in prs.items():
+        for slide_no, cname, chart in all_charts(p):
+            va = chart.value_axis
+            lo, hi, step = va.minimum_scale, va.maximum_scale, va.major_unit
+            assert None not in (lo, hi, step), (name, cname)
+            ticks = round((hi - lo) / step)
+            assert abs(lo + ticks * step - hi) < 1e-9 and 2 <= ticks <= 8, (name, cname, lo, hi, step)
+            fmt = va.tick_labels.number_format
+            if fmt == "0%":
+                assert round(step * 100, 6) in (1, 2, 5, 10, 20), (name, cname, step)
+                assert round(lo * 100, 6) == int(round(lo * 100, 6)), (name, cname, lo)
+                if chart.chart_type != XL_CHART_TYPE.LINE_MARKERS:
+                    assert (lo, hi, step) == (0, 1, 0.2), (name, cname)
+            else:
+                mant = step / 10 ** math.floor(math.log10(step))
+                assert round(mant, 6) in (1, 2, 5) and step >= 1, (name, cname, step)
+                assert lo == 0, (name, cname)
+            for s in chart.plots[0].series:
+                vals = [v for v in s.values if v is not None]
+                assert max(vals) <= hi + 1e-9, (name, cname, s.name)
+                if chart.chart_type != XL_CHART_TYPE.LINE_MARKERS and max(vals) > 0:
+                    assert max(vals) >= (hi - lo) / 20, (name, slide_no, cname, s.name, max(vals), hi)
+            n += 1
+    assert n > 40
+    # the ladder: the national titles on their own chart, with every tier shown once
+    charts = {cname: chart for _, cname, chart in all_charts(prs["district"])}
+    top, base = chart_data(charts["chart:ladder:top"]), chart_data(charts["chart:ladder:base"])
+    assert set(top["本季"]) == {zh(content.LADDER_LABEL["n_xjr"]), zh(content.LADDER_LABEL["n_dxgj"])}
+    assert set(top["本季"]) | set(base["本季"]) == {zh(content.LADDER_LABEL[k]) for k in content.LADDER}
+
+
+def test_no_signed_zero_no_cut_header_status_words(prs):
+    """"0.0" is never signed; table headers keep their units (never cut with …); status cells use the
+    words 正常/关注/滞后 in the product's colours, never the colour names."""
+    colour = {"正常": "22A06B", "关注": "D69E2E", "滞后": "E8473C"}
+    n_status = 0
+    for name, p in prs.items():
+        text = all_text(p)
+        assert not re.search(r"[+\-−]0(\.0+)?(?![\d.])", text), (name, re.findall(r".{8}[+\-−]0(?:\.0+)?(?![\d.]).{4}", text)[:5])
+        for slide in p.slides:
+            for sh in slide.shapes:
+                if not sh.has_table:
+                    continue
+                for c in sh.table.rows[0].cells:
+                    assert "…" not in c.text, (name, sh.name, c.text)
+                for row in list(sh.table.rows)[1:]:
+                    for c in row.cells:
+                        t = c.text_frame.text
+                        assert not re.fullmatch(r"●?\s*[红黄绿]", t), (name, sh.name, t)
+                        m = re.fullmatch(r"●?\s*(正常|关注|滞后)", t)
+                        if m:
+                            run = c.text_frame.paragraphs[0].runs[0]
+                            assert str(run.font.color.rgb) == colour[m.group(1)], (name, sh.name, t)
+                            n_status += 1
+        assert "最长超期(天)" in text.replace("（", "(").replace("）", ")") or name != "district"
+    assert n_status > 10

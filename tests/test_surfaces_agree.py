@@ -6,7 +6,7 @@ import re
 import pytest
 from pptx import Presentation
 
-from dashboard import cli
+from dashboard import cli, safe
 from dashboard.kpis import STATUS_WORD
 from dashboard.report.layout import zh
 
@@ -54,7 +54,8 @@ def test_overview_lists_the_cli_items_red_first(app, capsys, warehouse_path):
     assert shown == [(i["status"], i["label"]) for i in want["items"] if i["status"] != "绿"]
     # each non-district row links to its scope's page
     links = [b.label for b in at.button if (b.key or "").startswith("algo_ov_al_")]
-    assert links == [i["scope_name"] for i in want["items"] if i["status"] != "绿" and i["scope_type"] != "district"]
+    assert links == [safe.label(i["scope_name"]) for i in want["items"]     # names are data: code-span labels
+                     if i["status"] != "绿" and i["scope_type"] != "district"]
 
 
 @pytest.mark.parametrize("page,param,scope", [("views/chain.py", "chain", "C12"), ("views/park.py", "park", "P10")])
@@ -144,7 +145,7 @@ def test_an_item_links_to_its_scope_page(warehouse_path, capsys):
     at.query_params["quarter"] = "2026Q3"
     at.run()
     first = next(b for b in at.button if (b.key or "").startswith("algo_ov_al_"))
-    assert first.label == want[0]["scope_name"]
+    assert first.label == safe.label(want[0]["scope_name"])
     first.click().run()
     assert not at.exception, [e.message for e in at.exception]
     param = "chain" if want[0]["scope_type"] == "chain" else "park"

@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import alerts_ui, ui
+from dashboard import labels as L
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
@@ -29,18 +30,18 @@ with left:
         ui.empty("本季无新收诉求")
     else:
         st.plotly_chart(ch.funnel(funnel), key="ap_funnel", config={"displayModeBar": False})
-    st.caption("口径:收集 = 本季收到(received_on 在本季)的诉求;转办 = 其中转办日期不为空且 ≤ Q;"
-               "其中已办结 = 本季收到的诉求中截至 Q 已办结(resolved_on ≤ Q)。百分比为占本季收集件数之比。"
+    st.caption("口径:收集 = 本季收到(收到日期在本季)的诉求;转办 = 其中转办日期不为空且 ≤ Q;"
+               "其中已办结 = 本季收到的诉求中截至 Q 已办结(办结日期 ≤ Q)。百分比为占本季收集件数之比。"
                "与指标卡“诉求办结”口径不同:指标卡按办结日期计本季内办结的全部诉求(含往季收到的)。")
 with right:
     st.subheader("满意度与“吐槽大会”")
     c1, c2 = st.columns(2)
     c1.metric("满意度(本季办结)", "—" if sat["avg_satisfaction"] is None else f"{sat['avg_satisfaction']:.2f} 分",
-              help="口径:本季办结(resolved_on 在本季)且已评价的诉求满意度(1–5 分)平均值。"
+              help="口径:本季办结(办结日期在本季)且已评价的诉求满意度(1–5 分)平均值。"
                    f"已评价 {sat['n_rated']:,} 件 / 本季办结 {sat['n_resolved']:,} 件。", border=True)
     c1.metric("已评价件数", f"{sat['n_rated']:,} 件", help="本季办结且有满意度评价的诉求件数。", border=True)
     c2.metric("吐槽大会场次", f"{sessions.height:,} 场",
-              help="口径:本季召开(held_on 在本季)的“吐槽大会”场次;链/园范围按会议登记的产业链、园区。", border=True)
+              help="口径:本季召开(召开日期在本季)的“吐槽大会”场次;链/园范围按会议登记的产业链、园区。", border=True)
     c2.metric("吐槽大会收集诉求", f"{int(sessions['n_appeals'].sum()):,} 件",
               help="本季各场“吐槽大会”收集(诉求登记了该会议编号)的诉求件数之和。", border=True)
     if sat["n_rated"]:
@@ -50,17 +51,19 @@ with right:
 # ------------------------------------------------------------------ by handler unit / category / source
 st.subheader("按承办单位 · 诉求类别 · 诉求来源")
 st.caption("口径:办结率 = 收到日期 ≤ Q 的诉求中截至 Q 已办结的件数 ÷ 收到日期 ≤ Q 的件数(累计);"
-           "平均办结天数 = 本季办结的诉求(办结日期 − 收到日期)平均天数;超期未办结 = 截至 Q 未办结且办理期限 due_on < Q;"
+           "平均办结天数 = 本季办结的诉求(办结日期 − 收到日期)平均天数;超期未办结 = 截至 Q 未办结且办理期限早于 Q;"
            "满意度 = 本季办结诉求的平均评分(1–5)。")
 bd = run_query("appeals/breakdown", **P)
 SOURCE_ORDER = ["吐槽大会", "联合调度", "第一书记", "园长", "其他"]
-TABLE_COLS = {"label": None, "n_received": "本季收到", "resolved_rate": "办结率", "n_resolved": "本季办结",
-              "avg_resolve_days": "平均办结天数", "n_overdue": "超期未办结", "n_open": "未办结",
-              "avg_satisfaction": "满意度", "n_cum_received": "累计收到", "n_cum_resolved": "累计办结"}
+TABLE_COLS = {"label": None} | L.headers("n_received", "resolved_rate", ("n_resolved", "n_resolved_quarter"),
+                                         "avg_resolve_days", "n_overdue", "n_open", "avg_satisfaction",
+                                         "n_cum_received", "n_cum_resolved")
 DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
-COL_CFG = {"办结率": st.column_config.ProgressColumn("办结率", format="percent", min_value=0, max_value=1),
-           "平均办结天数": st.column_config.NumberColumn("平均办结天数", format="%.1f"),
-           "满意度": st.column_config.NumberColumn("满意度", format="%.2f")}
+# widths: the table sits beside its chart and fits there at 1920 px without horizontal scrolling
+COL_CFG = {h: st.column_config.NumberColumn(h, width=68) for c, h in TABLE_COLS.items() if h} | {
+    "办结率": st.column_config.ProgressColumn("办结率", format="percent", min_value=0, max_value=1, width=90),
+    "平均办结天数": st.column_config.NumberColumn("平均办结天数", format="%.1f", width=92),
+    "满意度": st.column_config.NumberColumn("满意度", format="%.2f", width=62)}
 metric = st.segmented_control("图表指标", list(ch.APPEAL_METRICS), default="n_overdue", key="ap_metric",
                               format_func=lambda m: ch.APPEAL_METRICS[m][0]) or "n_overdue"
 tabs = st.tabs(["承办单位", "诉求类别", "诉求来源"], key="ap_dim_tab", on_change="rerun")  # charts: open tab only
@@ -101,9 +104,8 @@ if overdue.is_empty():
 else:
     ui.enterprise_table(
         overdue, key="ap_overdue", filename=f"超期未办结诉求_{f.quarter}_{f.scope_label}",
-        columns={"name": "企业", "handler_unit_name": "承办单位", "category": "类别", "source": "来源",
-                 "received_on": "收到日期", "due_on": "办理期限", "days_overdue": "超期天数",
-                 "chain_name": "产业链", "park_name": "园区", "appeal_id": "诉求编号"},
+        columns=L.headers(("name", "appeal_enterprise"), "handler_unit_name", "category", "source", "received_on",
+            "due_on", "days_overdue", "chain_name", "park_name", "appeal_id"),
         column_config={"超期天数": st.column_config.NumberColumn("超期天数", format="%d 天"),
                        "收到日期": DATE, "办理期限": DATE})
 
@@ -114,11 +116,11 @@ if sessions.is_empty():
     ui.empty("本季未召开“吐槽大会”")
 else:
     view = sessions.select(
-        pl.col("held_on").alias("日期"), pl.col("chain_name").fill_null("—").alias("产业链"),
-        pl.col("park_name").fill_null("—").alias("园区"), pl.col("n_attendees").alias("参会人数"),
-        pl.col("n_appeals").alias("收集诉求"), pl.col("n_resolved").alias("已办结"),
-        pl.col("resolved_rate").alias("办结率"), pl.col("by_category").alias("按类别"),
-        pl.col("meeting_id").alias("会议编号"))
+        L.col("held_on"), pl.col("chain_name").fill_null("—").alias(L.label("chain_name")),
+        pl.col("park_name").fill_null("—").alias(L.label("park_name")), L.col("n_attendees"),
+        L.col("n_appeals"), L.col("n_resolved"),
+        L.col("resolved_rate"), L.col("by_category"),
+        L.col("meeting_id"))
     st.dataframe(view, hide_index=True, key="ap_sessions", height=min(38 + 35 * view.height, 460),
                  column_config={"办结率": st.column_config.ProgressColumn("办结率", format="percent",
                                                                          min_value=0, max_value=1),

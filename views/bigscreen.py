@@ -8,15 +8,20 @@ import streamlit as st
 from streamlit_echarts import Map, st_echarts
 
 from dashboard import bigscreen as bs
-from dashboard.charts import screen
-from dashboard.auth import web
+from dashboard.charts import geo, screen
+from dashboard.auth import roles, web
 from dashboard.db import WarehouseMissing, run_query
 from dashboard.scope import ScopeDenied
 
 log = logging.getLogger("dashboard.bigscreen")
 
 TOP = st.components.v2.component("bigscreen_top", html=bs.TOP_HTML, js=bs.TOP_JS, isolate_styles=False)
+PHONE = st.components.v2.component("bigscreen_phone", html="<span hidden></span>", js=bs.PHONE_JS,
+                                   isolate_styles=False)
 
+# on a phone: to the phone view (总览), before any data is read
+PHONE(key="bs_phone", data={"kiosk": (web.who() or {}).get("role") == roles.KIOSK, "min_width": bs.PHONE_MAX_PX,
+                           "keep": ["chain", "park"]})
 st.html(bs.CSS)
 cfg = bs.config(st.query_params)
 rot = bs.Rotation(st.session_state.setdefault(bs.STATE_KEY, {}))
@@ -35,7 +40,10 @@ def _on_toggle() -> None:
 
 
 def _chart(name: str, options: dict, **kw) -> None:
-    st_echarts(options, theme=screen.THEME, height=bs.chart_height(name), key=f"bs-chart-{name}", **kw)
+    # client-side only (returns nothing): each chart's instance as window.__bsCharts[name], for the browser test
+    expose = "function () { (window.__bsCharts = window.__bsCharts || {})['%s'] = chart; }" % name
+    st_echarts(options, theme=screen.THEME, height=bs.chart_height(name), key=f"bs-chart-{name}",
+               events={"finished": expose}, **kw)
 
 
 def _draw(frame: dict) -> None:
@@ -52,7 +60,7 @@ def _draw(frame: dict) -> None:
     with mid:
         with st.container(key="bsp-map"):
             st.html(bs.panel_title("园区分布 · 党组织覆盖", "黄埔区 · 含生物岛(位于海珠区)"))
-            _chart("map", frame["map"], map=Map(screen.MAP_NAME, bs.map_geojson()))
+            _chart("map", frame["map"], map=Map(geo.MAP_NAME, bs.map_geojson()))
     with right:
         with st.container(key="bsp-gauge"):
             st.html(bs.panel_title("诉求办理 · 吐槽大会 / 联合调度"))

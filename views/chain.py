@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import safe
 from dashboard import alerts_ui, charts, drill, kpis, targets, ui
+from dashboard import labels as L
 from dashboard.charts import chain as cc
 from dashboard.db import run_query
 
@@ -53,23 +54,23 @@ if not f.chain_id:
     st.subheader("各链对比")
     view = everything.select(
         pl.when(pl.col("is_remainder")).then(pl.col("chain_name"))
-          .otherwise(pl.concat_str([pl.col("chain_id"), pl.lit(" "), pl.col("chain_name")])).alias("产业链"),
+          .otherwise(pl.concat_str([pl.col("chain_id"), pl.lit(" "), pl.col("chain_name")])).alias(L.label("chain_name")),
         pl.when(pl.col("is_remainder")).then(pl.lit("—"))
           .when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
           .otherwise(pl.lit("● ") + pl.col("target_status").replace_strict(kpis.STATUS_WORD, default=pl.col("target_status")))
-          .alias("目标状态"),
-        pl.col("coverage_mode").fill_null("—").alias("覆盖模式"),
-        pl.col("master_names").fill_null("—").alias("链主"),
-        pl.col("n_enterprises").alias("企业数"),
+          .alias(L.label("target_status")),
+        pl.col("coverage_mode").fill_null("—").alias(L.label("coverage_mode")),
+        pl.col("master_names").fill_null("—").alias(L.label("master_names")),
+        L.col("n_enterprises"),
         pl.format("{}+{}+{}", "n_role_master", "n_role_core", "n_role_support").alias("1+N+X"),
-        pl.col("n_xjr").alias("小巨人"),
-        pl.col("org_coverage_rate").alias("组织覆盖率"),
-        pl.col("work_coverage_rate").alias("工作覆盖率"),
-        pl.col("n_secretaries").alias("第一书记在岗"),
-        pl.col("appeal_resolved_rate").alias("诉求办结率"),
-        pl.col("n_appeals_overdue").alias("超期未办结"),
-        pl.col("n_pairings").alias("结对共建数"),
-        pl.col("leader_title").fill_null("—").alias("链长"),
+        L.col("n_xjr"),
+        L.col("org_coverage_rate"),
+        L.col("work_coverage_rate"),
+        L.col("n_secretaries"),
+        L.col("appeal_resolved_rate"),
+        L.col("n_appeals_overdue"),
+        L.col("n_pairings"),
+        pl.col("leader_title").fill_null("—").alias(L.label("leader_title")),
     )
     ids = everything["chain_id"].to_list()
 
@@ -78,15 +79,20 @@ if not f.chain_id:
         if rows and rows[0] < len(ids) and ids[rows[0]] != "-":
             drill.request("chain", chain=ids[rows[0]])
 
-    pct = dict(format="percent", min_value=0, max_value=1, color="blue", width=118)
+    pct = dict(format="percent", min_value=0, max_value=1, color="blue", width=100)
     st.dataframe(
         cc.status_styler(view.to_pandas(), ["目标状态"]), hide_index=True, key="ch_table",
         on_select=_open_chain, selection_mode="single-row", height=38 + 35 * view.height,
+        column_order=[c for c in view.columns if c != "覆盖模式"],
         column_config={
-            "产业链": st.column_config.TextColumn(width="medium", pinned=True),
-            "覆盖模式": st.column_config.TextColumn(width=95),
+            # widths chosen so the 14 columns fit 1920 px without horizontal scrolling
+            # (覆盖模式 is in the download and in 三种覆盖模式 below, not on screen)
+            "产业链": st.column_config.TextColumn(width=200, pinned=True),
             "链主": st.column_config.TextColumn(width=180, help="链上角色为“链主”的企业(链主培育对象)"),
-            "1+N+X": st.column_config.TextColumn(width=95, help="链主 + 核心 + 配套企业数(季末在营)"),
+            "企业数": st.column_config.NumberColumn(width=66), "小巨人": st.column_config.NumberColumn(width=60),
+            "第一书记在岗": st.column_config.NumberColumn(width=92), "超期未办结": st.column_config.NumberColumn(width=84),
+            "结对共建数": st.column_config.NumberColumn(width=84), "链长": st.column_config.TextColumn(width=130),
+            "1+N+X": st.column_config.TextColumn(width=92, help="链主 + 核心 + 配套企业数(季末在营)"),
             "组织覆盖率": st.column_config.ProgressColumn(help=kpis.BY_KEY["org_coverage_rate"].definition, **pct),
             "工作覆盖率": st.column_config.ProgressColumn(help=kpis.BY_KEY["work_coverage_rate"].definition, **pct),
             "诉求办结率": st.column_config.ProgressColumn(help=kpis.BY_KEY["appeal_resolved_rate"].definition, **pct),
@@ -204,9 +210,8 @@ st.subheader("链主与核心企业")
 key_ent = run_query("chain/key_enterprises", quarter_end=f.quarter_end, chain_id=f.chain_id, park_id=f.park_key)
 ui.enterprise_table(
     key_ent, "ch_key_ent", f"{prof['chain_name']}_链主与核心企业_{f.quarter}",
-    {"role": "角色", "name": "企业名称", "park_name": "园区", "size": "规模", "employees": "从业人员",
-     "revenue_10k": "营业收入(万元)", "org_type": "党组织", "n_members": "党员", "honors": "有效荣誉",
-     "uscc": "统一社会信用代码"},
+    L.headers("role", "name", "park_name", "size", "employees", "revenue_10k", "org_type", "n_members",
+            "honors", "uscc"),
     height=360,
     column_config={"营业收入(万元)": st.column_config.NumberColumn(format="%.0f"),
                    "企业名称": st.column_config.TextColumn(width="medium")})

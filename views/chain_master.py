@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import safe
 from dashboard import drill, ui
+from dashboard import labels as L
 from dashboard.charts import chain as cc
 from dashboard.db import run_query
 
@@ -43,16 +44,23 @@ def _table_view(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-COLS = {"chain_label": "产业链", "name": "链主企业", "park_name": "园区", "task_force": "工作专班",
-        "party_plan": "年度党建规划", "score": f"{year} 评分", "fiscal_support_10k": f"{year} 财政支持(万元)",
-        "prev_fiscal_support_10k": f"{year - 1} 财政支持(万元)", "land_mu": f"{year} 用地(亩)",
-        "n_projects": f"{year} 项目(个)", "n_standards": f"{year} 标准(项)", "org_type": "党组织",
-        "n_members": "党员", "uscc": "统一社会信用代码"}
-COL_CFG = {f"{year} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f"),
-           f"{year} 用地(亩)": st.column_config.NumberColumn(format="%.1f"),
-           f"{year - 1} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f"),
-           f"{year} 评分": st.column_config.NumberColumn(format="%.1f"),
-           "链主企业": st.column_config.TextColumn(width="medium")}
+COLS = (L.headers("chain_label", ("name", "master_enterprise"), "park_name", "task_force", "party_plan")
+        | {c: f"{y} {L.label(c)}" for c, y in (("score", year), ("fiscal_support_10k", year))}
+        | {"prev_fiscal_support_10k": f"{year - 1} {L.label('fiscal_support_10k')}"}
+        | {c: f"{year} {L.label(c)}" for c in ("land_mu", "n_projects", "n_standards")}
+        | L.headers("org_type", "n_members", "uscc"))
+# widths chosen so the 14 columns fit 1920 px without horizontal scrolling
+COL_CFG = {f"{year} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f", width=118),
+           f"{year} 用地(亩)": st.column_config.NumberColumn(format="%.1f", width=92),
+           f"{year - 1} 财政支持(万元)": st.column_config.NumberColumn(format="%.1f", width=118),
+           f"{year} 评分": st.column_config.NumberColumn(format="%.1f", width=72),
+           f"{year} 项目(个)": st.column_config.NumberColumn(width=86),
+           f"{year} 标准(项)": st.column_config.NumberColumn(width=86),
+           "产业链": st.column_config.TextColumn(width=140), "园区": st.column_config.TextColumn(width=90),
+           "工作专班": st.column_config.TextColumn(width=112), "年度党建规划": st.column_config.TextColumn(width=90),
+           "党组织": st.column_config.TextColumn(width=72), "党员": st.column_config.NumberColumn(width=48),
+           "统一社会信用代码": st.column_config.TextColumn(width=150),
+           "链主企业": st.column_config.TextColumn(width=150)}
 
 if f.park_id:
     st.html(safe.html("<div class='kpi-foot'>链主按产业链统计,不受园区筛选影响(“园区”一列显示链主所在园区;当前园区:{})。</div>",
@@ -74,13 +82,13 @@ elif not f.chain_id:
 
     c = st.columns([1, 1, 1, 1.25, 1, 1, 1])
     c[0].metric("链主企业", f"{n_m} 家", help="链上角色为“链主”或列入当年链主培育计划的企业(按链计)。")
-    c[1].metric("已组建工作专班", f"{n_tf} / {n_m}", help=f"{year} 年培育计划中 has_task_force 为是的链主数 / 链主数。")
-    c[2].metric("已制定年度党建规划", f"{n_pp} / {n_m}", help=f"{year} 年培育计划中 has_party_plan 为是的链主数 / 链主数。")
+    c[1].metric("已组建工作专班", f"{n_tf} / {n_m}", help=f"{year} 年培育计划中已组建工作专班的链主数 / 链主数。")
+    c[2].metric("已制定年度党建规划", f"{n_pp} / {n_m}", help=f"{year} 年培育计划中已制定年度党建规划的链主数 / 链主数。")
     for col, (m, (lab, unit)) in zip(c[3:], cc.SUPPORT.items()):
         nd = 1 if m == "land_mu" else 0
         col.metric(f"{year} {lab}", _fmt_num(tot(cur, m), unit, nd),
                    delta=_delta(tot(cur, m), tot(prev, m), unit, nd), delta_description=f"较 {year - 1} 年",
-                   help=f"{year} 年各链主培育计划 {lab} 之和(chain_master_plans.{m})。")
+                   help=f"{year} 年各链主培育计划 {lab} 之和(来源表:{L.table('chain_master_plans')})。")
 
     st.subheader(f"各链链主 · {year} 年培育情况")
     ui.enterprise_table(_table_view(masters), "cm_table", f"链主培育_{year}", COLS, height=38 + 35 * min(n_m, 14),
@@ -129,13 +137,13 @@ else:
         st.plotly_chart(cc.support_history(by_year), config=PLOT_CFG, key="cm_history")
         plans = run_query("chain_master/plans", quarter_end=f.quarter_end, chain_id=f.chain_id)
         view = plans.select(
-            pl.col("name").alias("链主企业"), pl.col("year").cast(pl.Utf8).alias("年度"),
+            L.col("name", "master_enterprise"), pl.col("year").cast(pl.Utf8).alias(L.label("year")),
             pl.when(pl.col("has_task_force")).then(pl.lit("已组建 · ") + pl.col("task_force_mode").fill_null(""))
-              .otherwise(pl.lit("未组建")).alias("工作专班"),
-            pl.when(pl.col("has_party_plan")).then(pl.lit("已制定")).otherwise(pl.lit("未制定")).alias("年度党建规划"),
-            pl.col("score").alias("评分"), pl.col("fiscal_support_10k").alias("财政支持(万元)"),
-            pl.col("land_mu").alias("用地(亩)"), pl.col("n_projects").alias("项目(个)"),
-            pl.col("n_standards").alias("标准(项)"))
+              .otherwise(pl.lit("未组建")).alias(L.label("task_force")),
+            pl.when(pl.col("has_party_plan")).then(pl.lit("已制定")).otherwise(pl.lit("未制定")).alias(L.label("has_party_plan")),
+            L.col("score"), L.col("fiscal_support_10k"),
+            L.col("land_mu"), L.col("n_projects"),
+            L.col("n_standards"))
         st.dataframe(cc.status_styler(view.to_pandas(), ["工作专班", "年度党建规划"], cc.DONE_WORD_COLORS),
                      hide_index=True,
                      key="cm_plans", column_config={"评分": st.column_config.NumberColumn(format="%.1f"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import safe
 from dashboard import alerts_ui, drill, kpis, ui
+from dashboard import labels as L
 from dashboard.charts import topics
 from dashboard.db import execute, run_query
 from dashboard.auth.web import deferred
@@ -70,14 +71,14 @@ with c2:
 
 with st.expander("分链、分园区明细表"):
     d1, d2 = st.columns(2)
-    detail_cols = {"n_base": "基数(家)", "org_coverage_rate": "组织覆盖率", "own_org_rate": "单独组建率",
-                   "work_coverage_rate": "工作覆盖率", "n_should_own_org": "应单独组建", "n_base_gap": "双覆盖空白",
-                   "n_party_members": "党员", "n_new_members": "本季新发展党员"}
+    detail_cols = L.headers(("n_base", "n_base_count"), "org_coverage_rate", "own_org_rate", "work_coverage_rate",
+            ("n_should_own_org", "n_should_own_org_count"), ("n_base_gap", "n_base_gap_count"),
+            "n_party_members", ("n_new_members", "n_new_members_quarter"))
     pct = {h: st.column_config.NumberColumn(h, format="percent") for c, h in detail_cols.items() if c.endswith("_rate")}
-    d1.dataframe(by_chain.select([pl.col("chain_name").alias("产业链")]
+    d1.dataframe(by_chain.select([L.col("chain_name")]
                                  + [pl.col(c).alias(h) for c, h in detail_cols.items()]),
                  hide_index=True, column_config=pct, key="cv_chain_tbl")
-    d2.dataframe(by_park.select([pl.col("park_name").alias("园区")]
+    d2.dataframe(by_park.select([L.col("park_name")]
                                 + [pl.col(c).alias(h) for c, h in detail_cols.items()]),
                  hide_index=True, column_config=pct, key="cv_park_tbl")
     st.caption("末行“未归链”“未入园”为不属任何产业链、不在任何园区的基数企业。"
@@ -102,8 +103,8 @@ r1, r2 = st.columns([1.5, 1], gap="large")
 with r1:
     st.plotly_chart(topics.reach_bars(reach), key="cv_reach", config=topics.CONFIG)
 with r2:
-    rv = reach.select(pl.col("way").alias("覆盖途径"), pl.col("n").alias("企业数"),
-                      pl.col("n_union").alias("有工会"), pl.col("n_youth_league").alias("有共青团"))
+    rv = reach.select(L.col("way"), L.col("n"),
+                      L.col("n_union"), L.col("n_youth_league"))
     st.dataframe(rv, hide_index=True, key="cv_reach_tbl", height=38 + 35 * rv.height)
     n_union = int(reach["n_union"].sum())
     n_youth = int(reach["n_youth_league"].sum())
@@ -119,14 +120,12 @@ counts = {"should": int(next(h.value for h in heads if h.kpi.key == "n_should_ow
           "gap": int(next(h.value for h in heads if h.kpi.key == "n_base_gap") or 0)}
 LISTS = {
     "should": ("应单独组建", "coverage/should_own_org",
-               {"name": "企业名称", "uscc": "统一社会信用代码", "employees": "从业人员", "n_members": "党员人数",
-                "org_type": "现组织形式", "has_liaison": "有联络员", "has_secretary": "有第一书记",
-                "chain_names": "所属产业链", "park_name": "园区", "street": "镇街"},
+               L.headers("name", "uscc", "employees", ("n_members", "n_members_party"), ("org_type", "current_org_type"),
+            ("has_liaison", "n_liaison"), "has_secretary", "chain_names", "park_name", "street"),
                "基数中季末党员 ≥ 3 人但未单独组建党组织(联合组建或无)的企业,按党员人数从多到少。"),
     "gap": ("双覆盖空白", "coverage/gap_list",
-            {"name": "企业名称", "uscc": "统一社会信用代码", "employees": "从业人员", "size": "规模",
-             "n_members": "党员人数", "has_union": "有工会", "has_youth_league": "有共青团",
-             "chain_names": "所属产业链", "park_name": "园区", "street": "镇街"},
+            L.headers("name", "uscc", "employees", "size", ("n_members", "n_members_party"), ("has_union", "n_union"),
+            ("has_youth_league", "n_youth_league"), "chain_names", "park_name", "street"),
             "基数中季末无党组织(组织形式为“无”)、无党建指导员/联络员、无在岗第一书记的企业,按从业人员从多到少。"),
 }
 which = st.segmented_control("名单", list(LISTS), default="gap", key="cv_list", label_visibility="collapsed",

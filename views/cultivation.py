@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import safe
 from dashboard import alerts_ui, drill, ui
+from dashboard import labels as L
 from dashboard.charts import topics
 from dashboard.charts.base import trend as trend_chart
 from dashboard.db import execute, run_query
@@ -42,13 +43,13 @@ with left:
 with right:
     st.html(safe.html("<b>{} · {} 认定存量与流量</b>", f.scope_label, f.quarter))
     view = flow.select(
-        pl.col("honor").replace_strict(topics.HONOR_LABEL, default=pl.col("honor")).alias("认定类型"),
-        pl.col("n_valid").alias("季末有效"),
-        pl.col("n_awarded").alias("本季认定"),
-        pl.col("n_renewed").alias("其中复核"),
-        pl.col("n_expiring").alias("12月内到期"),
-        pl.col("n_revoked").alias("近12月撤销"),
-        pl.col("n_lapsed").alias("近12月未续"))
+        pl.col("honor").replace_strict(topics.HONOR_LABEL, default=pl.col("honor")).alias(L.label("honor")),
+        L.col("n_valid", "n_valid_end"),
+        L.col("n_awarded"),
+        L.col("n_renewed"),
+        L.col("n_expiring"),
+        L.col("n_revoked", "n_revoked_12m"),
+        L.col("n_lapsed"))
     st.dataframe(view, hide_index=True, key="cu_flow", height=38 + 35 * view.height,
                  column_config={"认定类型": st.column_config.TextColumn("认定类型", width="medium")})
     st.caption("季末有效:季末持有该认定的在营企业数。本季认定:认定日期在本季度内;其中复核:同一企业此前已获同类认定"
@@ -68,15 +69,15 @@ with t2:
                     key="cu_tr2", config=topics.CONFIG)
 
 # ------------------------------------------------------------------ by chain / by park
-HEAT_COLS = [("n_cxx", "创新型"), ("n_sjzjtx", "省级专精特新"), ("n_xjr", "小巨人"), ("n_dxgj", "单项冠军"),
-             ("n_lgsx", "两高四新"), ("n_gxjs", "高新技术")]
+HEAT_COLS = [(c, L.label(c)) for c in ("n_cxx", "n_sjzjtx", "n_xjr", "n_dxgj", "n_lgsx", "n_gxjs")]
 
 
 def heat_table(df: pl.DataFrame, id_col: str, name_col: str, key: str, param: str) -> None:
     """Counts per honour as in-cell bars (scaled to the column maximum); click a row → that chain/park."""
     ids = df[id_col].to_list()
-    shown = df.select([pl.col(name_col).alias("名称")] + [pl.col(c).alias(h) for c, h in HEAT_COLS])
-    cfg = {"名称": st.column_config.TextColumn("名称", width="medium")}
+    name = L.label("scope_name")
+    shown = df.select([pl.col(name_col).alias(name)] + [pl.col(c).alias(h) for c, h in HEAT_COLS])
+    cfg = {name: st.column_config.TextColumn(name, width="medium")}
     cfg |= {h: st.column_config.ProgressColumn(h, format="%d", min_value=0,
                                               max_value=max(1, int(df[c].max() or 0)), width="small")
            for c, h in HEAT_COLS}
@@ -128,9 +129,9 @@ else:
     with b1:
         st.plotly_chart(topics.batch_bars(b), key="cu_batch_chart", config=topics.CONFIG)
     with b2:
-        tbl = b.select(pl.col("batch").alias("批次"), pl.col("first_awarded_on").alias("认定日期"),
-                       pl.col("n_awards").alias("认定数"), pl.col("n_valid").alias("季末仍有效"),
-                       pl.col("n_revoked").alias("已撤销"))
+        tbl = b.select(L.col("batch"), L.col("first_awarded_on"),
+                       L.col("n_awards"), L.col("n_valid"),
+                       L.col("n_revoked"))
         st.dataframe(tbl, hide_index=True, key="cu_batch_tbl", height=min(38 + 35 * tbl.height, 320),
                      column_config={"认定日期": st.column_config.DateColumn("认定日期", format="YYYY-MM-DD")})
     st.caption("按批次统计本范围季末在营企业获得的认定(认定日期 ≤ 季末);“复核通过”批次为期满复核后重新认定。")
@@ -145,19 +146,16 @@ counts = {
 }
 LISTS = {
     "new": ("本季新认定", "cultivation/new_awards",
-            {"name": "企业名称", "uscc": "统一社会信用代码", "honor": "认定类型", "award_kind": "类型", "batch": "批次",
-             "awarded_on": "认定日期", "expires_on": "到期日期", "chain_names": "所属产业链", "park_name": "园区"}),
+            L.headers("name", "uscc", "honor", "award_kind", "batch", "awarded_on", "expires_on", "chain_names",
+            "park_name")),
     "expiring": ("12 个月内到期待复核", "cultivation/expiring",
-                 {"name": "企业名称", "uscc": "统一社会信用代码", "honor": "认定类型", "batch": "批次",
-                  "awarded_on": "认定日期", "expires_on": "到期日期", "days_left": "剩余天数",
-                  "chain_names": "所属产业链", "park_name": "园区"}),
+                 L.headers("name", "uscc", "honor", "batch", "awarded_on", "expires_on", "days_left", "chain_names",
+            "park_name")),
     "lost": ("近 12 个月撤销/未通过复核", "cultivation/lost",
-             {"name": "企业名称", "uscc": "统一社会信用代码", "honor": "认定类型", "batch": "批次",
-              "loss_kind": "情形", "lost_on": "失效日期", "awarded_on": "认定日期",
-              "chain_names": "所属产业链", "park_name": "园区"}),
+             L.headers("name", "uscc", "honor", "batch", "loss_kind", "lost_on", "awarded_on", "chain_names",
+            "park_name")),
     "holders": ("全部持有企业", "cultivation/holders",
-                {"name": "企业名称", "uscc": "统一社会信用代码", "honor": "认定类型", "batch": "批次",
-                 "awarded_on": "认定日期", "expires_on": "到期日期", "chain_names": "所属产业链", "park_name": "园区"}),
+                L.headers("name", "uscc", "honor", "batch", "awarded_on", "expires_on", "chain_names", "park_name")),
 }
 which = st.segmented_control("名单", list(LISTS), default="new", key="cu_list", label_visibility="collapsed",
                              format_func=lambda k: f"{LISTS[k][0]}({counts[k]:,})")

@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import kpis, ui
+from dashboard import labels as L
 from dashboard.db import run_query
 
 f = ui.page("指标口径")
@@ -38,7 +39,7 @@ for k in kpis.KPIS + kpis.EXTRA_KPIS:
     metric = k.target or (k.key if k.key in kpis.TARGET_LABELS else None)
     rows.append({
         "group": k.group or "其他", "label": k.label, "unit": k.unit, "definition": k.definition,
-        "basis": BASIS.get(k.key, GROUP_BASIS.get(k.group, "季末时点")), "tables": k.tables,
+        "basis": BASIS.get(k.key, GROUP_BASIS.get(k.group, "季末时点")), "tables": L.tables_text(k.tables),
         "target": (f"有 · {kpis.KIND_WORD[kpis.TARGET_METRICS[metric].kind]}") if metric else "—",
         "rule": kpis.TARGET_RULE if metric else "", "direction": "越高越好" if k.higher_is_better else "越低越好",
         "headline": "核心指标" if k in kpis.KPIS else "专题指标", "key": k.key,
@@ -47,10 +48,10 @@ df = pl.DataFrame(rows)
 group_order = list(dict.fromkeys(df["group"].to_list()))
 
 st.info(f"**年度目标判断规则(正常 / 关注 / 滞后)**:{kpis.TARGET_RULE}\n\n"
-        "总览的“需关注事项”、产业链与园区页、各专题页、大屏、汇报材料与命令行 `alerts` 读取同一张判断表"
-        "(mart_target_status),不各自计算。责任单位:产业链为链长职务与牵头部门,园区为园长单位,全区为全区。",
+        "总览的“需关注事项”、产业链与园区页、各专题页、大屏、汇报材料与命令行提醒读取同一张判断表"
+        f"({L.table('mart_target_status')}),不各自计算。责任单位:产业链为链长职务与牵头部门,园区为园长单位,全区为全区。",
         icon=":material/flag:")
-term = st.text_input("搜索指标", key="def_search", placeholder="输入指标名称、口径或来源表关键字,如:覆盖率、诉求、honors")
+term = st.text_input("搜索指标", key="def_search", placeholder="输入指标名称、口径或来源表关键字,如:覆盖率、诉求、企业荣誉")
 view = df
 if term.strip():
     t = term.strip()
@@ -69,8 +70,8 @@ for g in group_order:
     st.markdown(f"##### {g} · {part.height} 个")
     st.table(part.select([pl.col(c).alias(h) for c, h in HEAD.items()]).to_pandas().set_index("指标"))
 
-export = view.select(pl.col("group").alias("分组"), *[pl.col(c).alias(h) for c, h in HEAD.items()],
-                     pl.col("rule").alias("目标状态规则"), pl.col("key").alias("字段名"))
+export = view.select(pl.col("group").alias(L.label("kpi_group")), *[pl.col(c).alias(h) for c, h in HEAD.items()],
+                     pl.col("rule").alias(L.label("target_rule")), pl.col("key").alias(L.label("field_name")))
 ui.download_buttons(export, "指标口径", key="def_kpis_dl", sheet="指标口径")
 
 # ------------------------------------------------------------------ warehouse contract
@@ -106,7 +107,8 @@ TABLES = [
     ("mart_target_status", "集市", "每个(季末, 范围, 指标)一行", "年度目标判断:类型、年初基数、实际、应达、目标、状态(正常/关注/滞后)、差距、全年预计、责任单位"),
 ]
 rows_by_table = dict(run_query("definitions/tables").iter_rows())
-tables = pl.DataFrame(TABLES, schema=["表名", "层级", "粒度", "用途"], orient="row").with_columns(
-    pl.col("表名").replace_strict(rows_by_table, default=None, return_dtype=pl.Int64).alias("当前行数"))
+tables = pl.DataFrame(TABLES, schema=["name", "层级", "粒度", "用途"], orient="row").select(
+    pl.col("name").replace_strict(L.TABLES, default=pl.col("name")).alias(L.label("table_name")), "层级", "粒度", "用途",
+    pl.col("name").replace_strict(rows_by_table, default=None, return_dtype=pl.Int64).alias(L.label("row_count")))
 st.table(tables.to_pandas().set_index("表名").style.format({"当前行数": "{:,}"}))
 ui.download_buttons(tables, "数据仓库契约表", key="def_tables_dl", sheet="契约表")

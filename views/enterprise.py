@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import safe
 from dashboard import drill, ui
+from dashboard import labels as L
 from dashboard.charts import appeals as ch
 from dashboard.db import WarehouseError, run_query
 from dashboard.scope import ScopeDenied
@@ -65,10 +66,10 @@ if profile is None:
         st.stop()
     st.session_state["_ent_search_ids"] = hits["enterprise_id"].to_list()
     st.dataframe(hits.select(
-        pl.col("name").alias("企业名称"), pl.col("uscc").alias("统一社会信用代码"),
-        pl.col("chain_roles").alias("产业链 · 角色"), pl.col("park_name").fill_null("—").alias("园区"),
-        pl.col("street").alias("镇街"), pl.col("size").alias("规模"), pl.col("employees").alias("从业人员"),
-        pl.col("revenue_10k").alias("营业收入(万元)")),
+        L.col("name"), L.col("uscc"),
+        L.col("chain_roles"), pl.col("park_name").fill_null("—").alias(L.label("park_name")),
+        L.col("street"), L.col("size"), L.col("employees"),
+        L.col("revenue_10k")),
         hide_index=True, key="ent_search_table", on_select=_on_search_select, selection_mode="single-row",
         height=min(38 + 35 * hits.height, 640),
         column_config={"营业收入(万元)": st.column_config.NumberColumn(format="localized")})
@@ -105,7 +106,7 @@ else:
     cols = st.columns([1, 2, 2, 2, 2], vertical_alignment="center")
     cols[0].markdown("**所在产业链 · 角色**")
     for i, r in enumerate(chains.iter_rows(named=True)):
-        cols[1 + i % 4].button(safe.label(f"{r['chain_id']} {r['chain_name']} · {r['role']}"), key=f"ent_chain_{r['chain_id']}",
+        cols[1 + i % 4].button(safe.label(f"{r['chain_id']} {r['chain_name']}") + f" · {r['role']}", key=f"ent_chain_{r['chain_id']}",
                                on_click=drill.request, args=("chain",), kwargs={"chain": r["chain_id"]},
                                type="primary" if r["role"] == "链主" else "secondary",
                                help="查看该产业链详情", width="stretch")
@@ -137,17 +138,17 @@ with left:
         st.caption("无认定记录。")
     else:
         st.dataframe(honors.select(
-            pl.col("honor").alias("认定"), pl.col("batch").alias("批次"), _date("awarded_on").alias("认定日期"),
-            _date("expires_on").alias("到期日期"), _date("revoked_on").alias("撤销日期"),
+            L.col("honor", "honor_short"), L.col("batch"), _date("awarded_on").alias(L.label("awarded_on")),
+            _date("expires_on").alias(L.label("expires_on")), _date("revoked_on").alias(L.label("revoked_on")),
             pl.col("status").alias(f"{f.quarter} 状态")), hide_index=True, key="ent_honors")
     if not plans.is_empty():
         st.subheader("链主培育计划")
         st.dataframe(plans.select(
-            pl.col("year").alias("年度"), pl.col("chain_name").alias("产业链"),
-            pl.col("has_task_force").alias("工作专班"), pl.col("task_force_mode").fill_null("—").alias("专班方式"),
-            pl.col("has_party_plan").alias("党建规划"), pl.col("score").alias("评分"),
-            pl.col("fiscal_support_10k").alias("财政支持(万元)"), pl.col("land_mu").alias("用地(亩)"),
-            pl.col("n_projects").alias("项目"), pl.col("n_standards").alias("标准")),
+            L.col("year"), L.col("chain_name"),
+            L.col("has_task_force"), pl.col("task_force_mode").fill_null("—").alias(L.label("task_force_mode")),
+            L.col("has_party_plan"), L.col("score"),
+            L.col("fiscal_support_10k"), L.col("land_mu"),
+            L.col("n_projects"), L.col("n_standards")),
             hide_index=True, key="ent_plans",
             column_config={"年度": st.column_config.NumberColumn(format="%d")})
     st.subheader("第一书记")
@@ -155,17 +156,17 @@ with left:
         st.caption("未派驻第一书记。")
     else:
         st.dataframe(secs.select(
-            pl.col("name").alias("姓名"), pl.col("source_unit_name").alias("派出单位"),
-            _date("started_on").alias("任职开始"), _date("ended_on").alias("离任"),
-            pl.col("is_active").replace_strict({True: "在岗", False: "已离任"}).alias("状态"),
-            pl.col("n_outcomes").alias("累计成效"), pl.col("n_cases").alias("典型案例")),
+            L.col("name", "secretary_person"), L.col("source_unit_name"),
+            _date("started_on").alias(L.label("secretary_started_on")), _date("ended_on").alias(L.label("secretary_ended_on")),
+            pl.col("is_active").replace_strict({True: "在岗", False: "已离任"}).alias(L.label("is_active")),
+            L.col("n_outcomes", "outcomes_cum"), L.col("n_cases")),
             hide_index=True, key="ent_secs")
         if not outcomes.is_empty():
             st.markdown(f"**成效记录 · {outcomes.height} 条**")
             st.dataframe(outcomes.select(
-                _date("occurred_on").alias("日期"), pl.col("kind").alias("类型"), pl.col("n").alias("数量"),
-                pl.col("title").alias("事项"), pl.col("is_case").replace_strict({True: "典型案例", False: ""})
-                .alias("典型案例"), pl.col("secretary_name").alias("第一书记")),
+                _date("occurred_on").alias(L.label("occurred_on")), L.col("kind"), L.col("n", "item_count"),
+                L.col("title"), pl.col("is_case").replace_strict({True: "典型案例", False: ""})
+                .alias(L.label("is_case")), L.col("secretary_name")),
                 hide_index=True, key="ent_outcomes", height=min(38 + 35 * outcomes.height, 320))
 with right:
     st.subheader("党建状况 · 近 12 个季度")
@@ -175,11 +176,11 @@ with right:
         st.plotly_chart(ch.members_line(party, height=230), key="ent_members", config={"displayModeBar": False})
         yn = {True: "有", False: "—"}
         st.dataframe(party.reverse().select(
-            pl.col("quarter_label").alias("季度"), pl.col("org_type").alias("党组织"),
-            pl.col("n_members").alias("党员"), pl.col("n_new_members").alias("新发展"),
-            pl.col("has_liaison").replace_strict(yn).alias("指导员/联络员"),
-            pl.col("has_union").replace_strict(yn).alias("工会"),
-            pl.col("has_youth_league").replace_strict(yn).alias("团组织")),
+            L.col("quarter_label"), L.col("org_type"),
+            L.col("n_members"), L.col("n_new_members"),
+            pl.col("has_liaison").replace_strict(yn).alias(L.label("has_liaison")),
+            pl.col("has_union").replace_strict(yn).alias(L.label("has_union")),
+            pl.col("has_youth_league").replace_strict(yn).alias(L.label("has_youth_league"))),
             hide_index=True, key="ent_party", height=260)
 
     st.subheader("红联共建")
@@ -187,10 +188,10 @@ with right:
         st.caption("无红联共建结对。")
     else:
         st.dataframe(pairings.select(
-            pl.col("unit_name").alias("机关单位"), pl.col("chain_name").alias("产业链"),
-            _date("started_on").alias("开始"), _date("ended_on").alias("结束"),
-            pl.col("n_activities").alias("本季活动"), pl.col("n_activities_cum").alias("累计活动"),
-            _date("last_activity_on").alias("最近活动")), hide_index=True, key="ent_pairings")
+            L.col("unit_name"), L.col("chain_name"),
+            _date("started_on").alias(L.label("pairing_started_on")), _date("ended_on").alias(L.label("pairing_ended_on")),
+            L.col("n_activities"), L.col("n_activities_cum"),
+            _date("last_activity_on").alias(L.label("last_activity_on"))), hide_index=True, key="ent_pairings")
 
 # ------------------------------------------------------------------ appeals
 st.subheader(f"诉求 · {appeals.height} 件(未办结 {n_open} 件,超期 {n_overdue} 件)")
@@ -198,8 +199,8 @@ if appeals.is_empty():
     st.caption("截至本季度末无诉求记录。")
 else:
     st.dataframe(appeals.select(
-        _date("received_on").alias("收到日期"), pl.col("source").alias("来源"), pl.col("category").alias("类别"),
-        pl.col("handler_unit_name").alias("承办单位"), _date("due_on").alias("办理期限"),
-        _date("resolved_on").alias("办结日期"), pl.col("status").alias(f"{f.quarter} 状态"),
-        pl.col("satisfaction").cast(pl.Utf8).fill_null("—").alias("满意度"), pl.col("appeal_id").alias("诉求编号")),
+        _date("received_on").alias(L.label("received_on")), L.col("source"), L.col("category"),
+        L.col("handler_unit_name"), _date("due_on").alias(L.label("due_on")),
+        _date("resolved_on").alias(L.label("resolved_on")), pl.col("status").alias(f"{f.quarter} 状态"),
+        pl.col("satisfaction").cast(pl.Utf8).fill_null("—").alias(L.label("satisfaction")), L.col("appeal_id")),
         hide_index=True, key="ent_appeals", height=min(38 + 35 * appeals.height, 420))

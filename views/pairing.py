@@ -3,6 +3,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import alerts_ui, charts, drill, ui
+from dashboard import labels as L
 from dashboard.charts import appeals as ch
 from dashboard.db import run_query
 
@@ -39,13 +40,13 @@ else:
                   .agg(pl.col("n_activities").sum().alias("ytd_a"), pl.col("n_participants").sum().alias("ytd_p"),
                        pl.col("n_results").sum().alias("ytd_r")))
         view = (cur.join(tot, on=["program_order", "program"], how="left").sort("program_order")
-                   .select(pl.col("program").alias("项目"), pl.col("n_activities").alias("本季活动"),
-                           pl.col("n_participants").alias("本季参与人次"), pl.col("n_results").alias("本季成果"),
-                           pl.col("ytd_a").alias("年内活动"), pl.col("ytd_p").alias("年内人次"),
-                           pl.col("ytd_r").alias("年内成果")))
+                   .select(L.col("program"), L.col("n_activities"),
+                           L.col("n_participants"), L.col("n_results"),
+                           L.col("ytd_a"), L.col("ytd_p"),
+                           L.col("ytd_r")))
         st.markdown(f"**{f.quarter} 分项目**")
         st.dataframe(view, hide_index=True, key="pr_program_table")
-        st.caption("口径:活动按举办日期(held_on)归季;参与人次 = n_participants 之和;成果 = n_results 之和;"
+        st.caption("口径:活动按举办日期归季;参与人次 = 各次活动参与人次之和;成果 = 各次活动成果数之和;"
                    "年内 = 当年 1 月 1 日至 Q。")
 
 # ------------------------------------------------------------------ by unit / by chain
@@ -58,10 +59,10 @@ with u_col:
         ui.empty()
     else:
         st.dataframe(by_unit.select(
-            pl.col("unit_name").alias("机关单位"), pl.col("unit_type").alias("类型"),
-            pl.col("n_pairings").alias("结对数"), pl.col("n_enterprises").alias("结对企业"),
-            pl.col("n_chains").alias("涉及产业链"), pl.col("n_activities").alias("本季活动"),
-            pl.col("n_participants").alias("本季参与人次"), pl.col("last_activity_on").alias("最近活动")),
+            L.col("unit_name"), L.col("unit_type", "pairing_unit_type"),
+            L.col("n_pairings", "n_pairings_all"), L.col("n_enterprises", "pairing_enterprise"),
+            L.col("n_chains"), L.col("n_activities"),
+            L.col("n_participants"), L.col("last_activity_on")),
             hide_index=True, key="pr_units", height=420, column_config={"最近活动": DATE})
 with c_col:
     st.markdown(f"**按产业链 · {by_chain.height} 条**")
@@ -87,8 +88,8 @@ elif idle.is_empty():
     st.success("所有结对单位本季均已开展共建活动。")
 else:
     iv = idle.sort("last_activity_on", nulls_last=False).select(
-        pl.col("unit_name").alias("机关单位"), pl.col("unit_type").alias("类型"),
-        pl.col("n_pairings").alias("在结对数"), pl.col("last_activity_on").alias("最近活动"))
+        L.col("unit_name"), L.col("unit_type", "pairing_unit_type"),
+        L.col("n_pairings", "n_pairings_live"), L.col("last_activity_on"))
     st.dataframe(iv, hide_index=True, key="pr_idle", height=min(38 + 35 * iv.height, 400),
                  column_config={"最近活动": DATE})
     ui.download_buttons(iv, f"本季无活动结对单位_{f.quarter}_{f.scope_label}", key="pr_idle_dl")
@@ -101,7 +102,6 @@ if plist.is_empty():
 else:
     ui.enterprise_table(
         plist, key="pr_list", filename=f"红联共建结对清单_{f.quarter}_{f.scope_label}",
-        columns={"unit_name": "机关单位", "name": "结对企业", "chain_name": "产业链", "park_name": "园区",
-                 "started_on": "结对开始", "n_activities": "本季活动", "n_participants": "本季参与人次",
-                 "last_activity_on": "最近活动", "pairing_id": "结对编号"},
+        columns=L.headers("unit_name", ("name", "pairing_enterprise"), "chain_name", "park_name", ("started_on", "pairing_started_on"),
+            "n_activities", "n_participants", "last_activity_on", "pairing_id"),
         search_cols=("name", "uscc", "unit_name"), column_config={"结对开始": DATE, "最近活动": DATE})

@@ -5,6 +5,7 @@ from streamlit_echarts import Map, st_echarts
 
 from dashboard import safe
 from dashboard import alerts_ui, charts, drill, kpis, targets, ui
+from dashboard import labels as L
 from dashboard.charts import chain as cc
 from dashboard.charts import geo
 from dashboard.db import run_query
@@ -41,7 +42,9 @@ metric = metric or "n_enterprises"
 map_col, side_col = st.columns([1.1, 1], gap="large")
 with map_col:
     dark = st.context.theme.type != "light"
-    st_echarts(geo.park_map_options(parks, metric, selected=f.park_id, dark=dark),
+    # a park's own target colours its point (all enterprises; a chain × park value has no target)
+    statuses = None if f.chain_id else geo.statuses_for(targets.items(f.quarter_end), metric)
+    st_echarts(geo.park_map_options(parks, metric, selected=f.park_id, dark=dark, statuses=statuses),
                map=Map(geo.MAP_NAME, geo.district_geojson()), height="700px", key=map_key,
                on_select=_on_map_click, selection_mode="points",
                # client-side only (returns nothing): exposes the instance for the browser test
@@ -91,19 +94,19 @@ with side_col:
 def park_table() -> None:
     view = everything.select(
         pl.when(pl.col("is_remainder")).then(pl.col("park_name"))
-          .otherwise(pl.concat_str([pl.col("park_id"), pl.lit(" "), pl.col("park_name")])).alias("园区"),
-        pl.col("park_type").fill_null("—").alias("类型"),
+          .otherwise(pl.concat_str([pl.col("park_id"), pl.lit(" "), pl.col("park_name")])).alias(L.label("park_name")),
+        pl.col("park_type").fill_null("—").alias(L.label("park_type")),
         pl.when(pl.col("is_remainder")).then(pl.lit("—"))
-          .when(pl.col("has_park_chief")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("园长制"),
-        pl.col("mechanism").fill_null("—").alias("特色机制"),
-        pl.col("n_enterprises").alias("企业数"), pl.col("n_xjr").alias("小巨人"),
-        pl.col("org_coverage_rate").alias("组织覆盖率"), pl.col("work_coverage_rate").alias("工作覆盖率"),
-        pl.col("n_secretaries").alias("第一书记在岗"), pl.col("appeal_resolved_rate").alias("诉求办结率"),
-        pl.col("n_appeals_overdue").alias("超期未办结"), pl.col("n_pairings").alias("结对共建数"),
+          .when(pl.col("has_park_chief")).then(pl.lit("是")).otherwise(pl.lit("否")).alias(L.label("has_park_chief")),
+        pl.col("mechanism").fill_null("—").alias(L.label("mechanism")),
+        L.col("n_enterprises"), L.col("n_xjr"),
+        L.col("org_coverage_rate"), L.col("work_coverage_rate"),
+        L.col("n_secretaries"), L.col("appeal_resolved_rate"),
+        L.col("n_appeals_overdue"), L.col("n_pairings"),
         pl.when(pl.col("is_remainder")).then(pl.lit("—"))
           .when(pl.col("target_status").is_null()).then(pl.lit("— 未设目标"))
           .otherwise(pl.lit("● ") + pl.col("target_status").replace_strict(kpis.STATUS_WORD, default=pl.col("target_status")))
-          .alias("目标状态"),
+          .alias(L.label("target_status")),
     )
     ids = everything["park_id"].to_list()
 
@@ -184,9 +187,8 @@ else:
                      limit=MAX_LIST)
     ui.enterprise_table(
         ents, "pk_ents", f"{sel['park_name']}_企业名单_{f.quarter}",
-        {"name": "企业名称", "chains": "所属产业链(角色)", "size": "规模", "employees": "从业人员",
-         "revenue_10k": "营业收入(万元)", "org_type": "党组织", "n_members": "党员", "honors": "有效荣誉",
-         "uscc": "统一社会信用代码"},
+        L.headers("name", "chains", "size", "employees", "revenue_10k", "org_type", "n_members", "honors",
+            "uscc"),
         column_config={"营业收入(万元)": st.column_config.NumberColumn(format="%.0f"),
                        "企业名称": st.column_config.TextColumn(width="medium"),
                        "所属产业链(角色)": st.column_config.TextColumn(width="medium")},

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import safe
 from dashboard import alerts_ui, drill, ui
+from dashboard import labels as L
 from dashboard.charts import topics
 from dashboard.db import run_query
 
@@ -31,9 +32,9 @@ with c1:
         ui.empty("季末无在岗第一书记")
     else:
         st.plotly_chart(topics.unit_type_bars(ut), key="se_unit_type", config=topics.CONFIG)
-        utv = ut.select(pl.col("unit_type").alias("派出单位类型"), pl.col("n_secretaries").alias("在岗人数"),
-                        pl.col("n_units").alias("派出单位数"), pl.col("n_enterprises").alias("服务企业数"),
-                        pl.col("n_outcomes").alias("本季成效"))
+        utv = ut.select(L.col("unit_type", "secretary_unit_type"), L.col("n_secretaries", "n_secretaries_on_post"),
+                        L.col("n_units"), L.col("n_enterprises", "served_enterprises"),
+                        L.col("n_outcomes"))
         st.dataframe(utv, hide_index=True, key="se_unit_type_tbl", height=38 + 35 * utv.height)
         st.caption("人选覆盖区主要经济部门、区行业党委部门、各镇街及有关国企。")
 with c2:
@@ -61,10 +62,10 @@ with o1:
         st.plotly_chart(topics.stacked_outcomes(trend), key="se_outcomes", config=topics.CONFIG)
 with o2:
     st.markdown(f"**{f.quarter} 本季 · 本年累计 · 累计(截至季末)**")
-    tv = totals.select(pl.col("kind").alias("成效类型"), pl.col("n_quarter").alias("本季"),
-                       pl.col("n_ytd").alias("本年累计"), pl.col("n_cum").alias("累计"),
-                       pl.col("n_cases_cum").alias("典型案例"))
-    sums = tv.select(pl.lit("合计").alias("成效类型"), *[pl.col(c).sum() for c in tv.columns[1:]])
+    tv = totals.select(L.col("kind", "outcome_kind"), L.col("n_quarter"),
+                       L.col("n_ytd"), L.col("n_cum"),
+                       L.col("n_cases_cum"))
+    sums = tv.select(pl.lit("合计").alias(L.label("outcome_kind")), *[pl.col(c).sum() for c in tv.columns[1:]])
     tv = pl.concat([tv, sums])
     st.dataframe(tv, hide_index=True, key="se_totals", height=38 + 35 * tv.height)
     st.caption("本季:发生日期在所选季度内;本年累计:当年 1 月 1 日至季末;累计:截至季末的全部成效(含已离任书记)。")
@@ -105,8 +106,8 @@ if roster.is_empty():
 else:
     ui.enterprise_table(
         roster, key="se_roster", filename=f"第一书记名册_{f.quarter}_{f.scope_label}",
-        columns={"secretary_name": "姓名", "unit_name": "派出单位", "unit_type": "单位类型", "name": "派驻企业",
-                 "chain_names": "所属产业链", "park_name": "园区", "started_on": "任职开始",
-                 "n_outcomes": "本季成效", "n_problems": "本季解决问题"},
+        columns=L.headers(("secretary_name", "secretary_person"), ("unit_name", "secretary_source_unit"), "unit_type",
+            ("name", "secretary_enterprise"), "chain_names", "park_name", ("started_on", "secretary_started_on"),
+            "n_outcomes", "n_problems"),
         column_config={"派驻企业": st.column_config.TextColumn("派驻企业", width="medium")},
         search_cols=("name", "uscc", "secretary_name", "unit_name"), noun="人")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from .. import labels as L
 from .. import safe, theme
 from .base import _layout
 
@@ -84,18 +85,18 @@ def status_styler(pdf, columns: list[str], colors: dict[str, str] | None = None)
 
 def open_appeals_view(df: pl.DataFrame, *, with_chain: bool = False, with_park: bool = False) -> pl.DataFrame:
     """Display columns of an open-appeals list (from shared/open_appeals), overdue ones flagged."""
-    cols = [pl.col("enterprise_name").alias("企业")]
+    cols = [L.col("enterprise_name")]
     if with_chain:
-        cols.append(pl.col("chain_name").fill_null("—").alias("产业链"))
+        cols.append(pl.col("chain_name").fill_null("—").alias(L.label("chain_name")))
     if with_park:
-        cols.append(pl.col("park_name").fill_null("园区外").alias("园区"))
+        cols.append(pl.col("park_name").fill_null("园区外").alias(L.label("park_name")))
     cols += [
-        pl.col("category").alias("类别"), pl.col("source").alias("来源"),
-        pl.col("handler_unit_name").alias("承办单位"),
-        pl.col("received_on").dt.to_string("%Y-%m-%d").alias("收到日期"),
-        pl.col("due_on").dt.to_string("%Y-%m-%d").alias("办理期限"), pl.col("days_open").alias("已办天数"),
+        L.col("category"), L.col("source"),
+        L.col("handler_unit_name"),
+        pl.col("received_on").dt.to_string("%Y-%m-%d").alias(L.label("received_on")),
+        pl.col("due_on").dt.to_string("%Y-%m-%d").alias(L.label("due_on")), L.col("days_open"),
         pl.when(pl.col("is_overdue")).then(pl.format("● 超期 {} 天", pl.col("days_overdue")))
-          .otherwise(pl.lit("办理中")).alias("状态"),
+          .otherwise(pl.lit("办理中")).alias(L.label("status")),
     ]
     return df.select(cols)
 

@@ -10,26 +10,23 @@ streamlit-echarts (and pyecharts' JsCode) use, so the options also work with `st
 """
 from __future__ import annotations
 
+import json
 import math
 
 import polars as pl
 
 from .. import theme
+from . import geo
 from ..kpis import BY_KEY, STATUS_WORD
 
 JS = "--x_x--0_0--"          # streamlit-echarts / pyecharts JsCode placeholder
-MAP_NAME = "bigscreen_huangpu"
-DISTRICT = "黄埔区"
-# Map view: 黄埔区 plus 广州国际生物岛 (in 海珠区's polygon, west of the district).
-VIEW = (113.315, 23.015, 113.665, 23.440)      # lon_min, lat_min, lon_max, lat_max
-DISTRICT_CP = (113.480541, 23.181706)            # where ECharts puts the region label (the feature's cp)
-DISTRICT_LABEL_AT = (113.545, 23.300)
 
 TEXT = theme.SCREEN_TEXT
 MUTED = theme.SCREEN_MUTED
 ACCENT = theme.SCREEN_ACCENT
 GOLD = theme.GOLD
-STATUS = {"绿": "#35d08f", "黄": theme.GOLD, "红": "#ff5a4e", None: ACCENT}
+STATUS = {**theme.STATUS_COLOR, None: ACCENT}       # 正常/关注/滞后: the product's colours
+FONT = 18                    # the smallest text on the screen, in design pixels (18 px at 1080p, 36 px at 4K)
 GRID_LINE = "rgba(79, 140, 220, 0.16)"
 AXIS_LINE = "rgba(120, 170, 235, 0.35)"
 
@@ -128,316 +125,118 @@ def ranking(df: pl.DataFrame, metric: str = "n_enterprises", current_id: str | N
                               "borderRadius": [0, px(3), px(3), 0],
                               "shadowBlur": px(14) if cur else 0, "shadowColor": GOLD if cur else "transparent"}}
         data.append(item)
-    # room on the right for the longest value label (design px of a ~458 px wide chart)
+    # room on the right for the longest value label (design px of a ~480 px wide chart, bold 18 px digits)
     longest = max([len(fmt(metric, r.get(metric))) for r in rows] + [1])
-    side_w = (34 + 7.5 * max([len(fmt(side_metric, r.get(side_metric))) for r in rows] + [1])) if side_metric else 0
-    right = min(40.0, (14 + 9.5 * longest + side_w) / 458 * 100)
-    rich_badge = {"width": px(20), "height": px(20), "align": "center", "borderRadius": px(3),
-                  "fontSize": px(13), "fontWeight": "bold", "color": "#06122b"}
+    side_w = (40 + 10.5 * max([len(fmt(side_metric, r.get(side_metric))) for r in rows] + [1])) if side_metric else 0
+    right = min(45.0, (16 + 11 * longest + side_w) / 480 * 100)
+    rich_badge = {"width": px(24), "height": px(24), "lineHeight": px(24), "align": "center", "borderRadius": px(3),
+                  "fontSize": px(FONT), "fontWeight": "bold", "color": "#06122b"}
     return _base(
-        grid={"left": "1%", "right": f"{right:.1f}%", "top": "2%", "bottom": "1%",
+        grid={"left": "1%", "right": f"{right:.1f}%", "top": "1%", "bottom": "1%",
               "containLabel": True},
         xAxis={"type": "value", "show": False, "max": (vmax * (100 if k.is_rate else 1)) * 1.02},
         yAxis={"type": "category", "inverse": True, "data": names,
                "axisLine": {"show": False}, "axisTick": {"show": False},
-               "axisLabel": {"color": TEXT, "fontSize": px(15), "margin": px(10), "rich": {
+               "axisLabel": {"color": TEXT, "fontSize": px(FONT), "margin": px(10), "rich": {
                    "b1": {**rich_badge, "backgroundColor": GOLD},
                    "b2": {**rich_badge, "backgroundColor": theme.ORANGE},
                    "b3": {**rich_badge, "backgroundColor": ACCENT},
                    "bn": {**rich_badge, "backgroundColor": "rgba(57,197,255,0.18)", "color": MUTED},
-                   "nm": {"color": TEXT, "fontSize": px(15), "padding": [0, 0, 0, px(4)]},
-                   "cur": {"color": GOLD, "fontSize": px(16), "fontWeight": "bold", "padding": [0, 0, 0, px(4)]},
-                   "red": {"color": STATUS["红"], "fontSize": px(13)},
-                   "amber": {"color": STATUS["黄"], "fontSize": px(13)},
+                   "nm": {"color": TEXT, "fontSize": px(FONT), "padding": [0, 0, 0, px(4)]},
+                   "cur": {"color": GOLD, "fontSize": px(FONT + 1), "fontWeight": "bold", "padding": [0, 0, 0, px(4)]},
+                   "red": {"color": STATUS["红"], "fontSize": px(FONT)},
+                   "amber": {"color": STATUS["黄"], "fontSize": px(FONT)},
                }}},
-        series=[{"type": "bar", "data": data, "barWidth": "46%", "showBackground": True,
+        series=[{"type": "bar", "data": data, "barWidth": "52%", "showBackground": True,
                  "backgroundStyle": {"color": "rgba(57,197,255,0.06)", "borderRadius": px(3)},
-                 "label": {"show": True, "position": "right", "color": TEXT, "fontSize": px(15),
+                 "label": {"show": True, "position": "right", "color": TEXT, "fontSize": px(FONT),
                            "fontWeight": "bold", "fontFamily": theme.FONT_STACK,
-                           "rich": {"side": {"color": MUTED, "fontSize": px(13), "fontWeight": "normal"}}},
+                           "rich": {"side": {"color": MUTED, "fontSize": px(FONT), "fontWeight": "normal"}}},
                  "animationDelay": js("function (i) { return i * 40; }")}],
         tooltip={"show": False},
     )
 
 
 # --------------------------------------------------------------------------------------------- trend
+def rate_axis(rates: list[float]) -> tuple[int, int, int]:
+    """(min, max, interval) of a percent axis ending at 100 with round ticks (…/60/80/100 or …/90/100)
+    that holds every value: 0/20/40/60/80/100, never 40.1 %."""
+    lo = min(rates, default=0.0)
+    step = 10 if lo >= 60 else 20
+    return max(0, 100 - step * math.ceil((100 - lo) / step - 1e-9)), 100, step
+
+
+def _wan() -> str:
+    """A JS axis-label formatter: 50000 → '5万', 2500 → '2,500'."""
+    return js("function (v) { return v >= 10000 ? (Math.round(v / 1000) / 10) + '万' : v.toLocaleString('en-US'); }")
+
+
 def trend(df: pl.DataFrame, bar: str = "n_enterprises",
           lines: tuple[str, ...] = ("org_coverage_rate", "work_coverage_rate")) -> dict:
-    """12-quarter trend of one scope: a count as glowing bars (left axis), rates as smooth lines (right, %)."""
+    """12-quarter trend of one scope: a count as glowing bars on the left axis, rates as smooth lines on
+    their own right axis (0–100 %, round ticks); the legend carries each series' latest value."""
     x = [short_quarter(q) for q in df["quarter_label"].to_list()]
     colors = [GOLD, "#2ee6c9", theme.PURPLE]
-    series = [{"name": BY_KEY[bar].label, "type": "bar", "data": [_num(v) for v in df[bar].to_list()],
+    counts = [_num(v) for v in df[bar].to_list()]
+    series = [{"name": BY_KEY[bar].label, "type": "bar", "data": counts,
                "barWidth": "42%", "yAxisIndex": 0,
                "itemStyle": {"color": gradient(ACCENT, "rgba(57,197,255,0.08)"), "borderRadius": [px(3), px(3), 0, 0]}}]
+    latest = {BY_KEY[bar].label: f"{int(counts[-1]):,}" if counts else "—"}
     rates = []
     for i, m in enumerate(lines):
         vals = [None if v is None else round(v * 100, 1) for v in df[m].to_list()]
         rates += [v for v in vals if v is not None]
         c = colors[i % len(colors)]
+        last = next((v for v in reversed(vals) if v is not None), None)
+        latest[BY_KEY[m].label] = "—" if last is None else f"{last:.1f}%"
         series.append({"name": BY_KEY[m].label, "type": "line", "data": vals, "yAxisIndex": 1, "smooth": True,
                        "symbol": "circle", "symbolSize": px(7), "showSymbol": True,
                        "lineStyle": {"width": px(3), "color": c, "shadowBlur": px(10), "shadowColor": c},
                        "itemStyle": {"color": c, "borderColor": "#fff", "borderWidth": px(1)},
-                       "areaStyle": {"color": gradient(c.replace(")", ",0.25)") if c.startswith("rgb") else c + "40",
-                                                       "rgba(0,0,0,0)")},
-                       "endLabel": {"show": True, "formatter": "{c}%", "color": c, "fontSize": px(14),
-                                    "fontWeight": "bold"}})
-    lo = math.floor(min(rates, default=0) / 10) * 10
+                       "areaStyle": {"color": gradient(c + "40", "rgba(0,0,0,0)")}})
+    r_min, r_max, r_step = rate_axis(rates)
+    table = ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in latest.items())
     return _base(
-        grid={"left": "2%", "right": "11%", "top": "17%", "bottom": "2%", "containLabel": True},
-        legend={"top": 0, "right": "2%", "itemWidth": px(16), "itemHeight": px(9), "itemGap": px(14),
-                "textStyle": {"color": MUTED, "fontSize": px(13)}},
+        grid={"left": "1%", "right": "1%", "top": px(40), "bottom": "2%", "containLabel": True},
+        legend={"top": 0, "left": "center", "itemWidth": px(16), "itemHeight": px(10), "itemGap": px(14),
+                "textStyle": {"color": TEXT, "fontSize": px(FONT)},
+                "formatter": js("function (n) { var v = {" + table + "}[n]; return v ? n + ' ' + v : n; }")},
         xAxis={"type": "category", "data": x,
-               "axisLabel": {"fontSize": px(12), "color": MUTED,   # every other quarter, ending on the latest
+               "axisLabel": {"fontSize": px(FONT), "color": MUTED,   # every other quarter, ending on the latest
                              "interval": js(f"function (i) {{ return ({len(x) - 1} - i) % 2 === 0; }}")},
                "axisLine": {"lineStyle": {"color": AXIS_LINE}}},
-        yAxis=[{"type": "value", "axisLabel": {"fontSize": px(12), "color": MUTED}, "splitNumber": 3,
+        yAxis=[{"type": "value", "name": "家", "nameTextStyle": {"color": MUTED, "fontSize": px(FONT), "align": "right"},
+                "axisLabel": {"fontSize": px(FONT), "color": MUTED, "formatter": _wan()}, "splitNumber": 3,
                 "splitLine": {"lineStyle": {"color": GRID_LINE, "type": "dashed"}}},
-               {"type": "value", "min": max(0, lo - 10), "max": 100, "splitNumber": 3,
-                "axisLabel": {"show": False}, "splitLine": {"show": False}}],
+               {"type": "value", "name": "%", "nameTextStyle": {"color": MUTED, "fontSize": px(FONT), "align": "left"},
+                "min": r_min, "max": r_max, "interval": r_step,
+                "axisLabel": {"fontSize": px(FONT), "color": MUTED, "formatter": "{value}%"},
+                "splitLine": {"show": False}}],
         series=series, tooltip={"show": False},
     )
 
 
 # --------------------------------------------------------------------------------------------- map
-def _rdp(points: list, eps: float) -> list:
-    """Ramer–Douglas–Peucker line simplification (iterative)."""
-    if len(points) < 4:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        a, b = stack.pop()
-        (x1, y1), (x2, y2) = points[a][:2], points[b][:2]
-        dx, dy = x2 - x1, y2 - y1
-        norm = math.hypot(dx, dy) or 1e-12
-        best, idx = -1.0, -1
-        for i in range(a + 1, b):
-            x0, y0 = points[i][:2]
-            d = abs(dy * x0 - dx * y0 + x2 * y1 - y2 * x1) / norm if (dx or dy) else math.hypot(x0 - x1, y0 - y1)
-            if d > best:
-                best, idx = d, i
-        if best > eps and idx > 0:
-            keep[idx] = True
-            stack += [(a, idx), (idx, b)]
-    return [p for p, k in zip(points, keep) if k]
-
-
-def simplify_geojson(gj: dict, view: tuple[float, float, float, float] = VIEW, margin: float = 0.25,
-                     eps: float = 0.0005) -> dict:
-    """Keep the districts near the view, simplified (≈50 m, below a pixel at 4K) and rounded: a small map to send to the screen."""
-    x0, y0, x1, y1 = view[0] - margin, view[1] - margin, view[2] + margin, view[3] + margin
-    feats = []
-    for f in gj["features"]:
-        g = f["geometry"]
-        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
-        pts = [p for poly in polys for ring in poly for p in ring]
-        if max(p[0] for p in pts) < x0 or min(p[0] for p in pts) > x1 or \
-           max(p[1] for p in pts) < y0 or min(p[1] for p in pts) > y1:
-            continue
-        new_polys = [[[[round(x, 4), round(y, 4)] for x, y, *_ in _rdp(ring, eps)] for ring in poly]
-                     for poly in polys]
-        geom = ({"type": "MultiPolygon", "coordinates": new_polys} if g["type"] == "MultiPolygon"
-                else {"type": "Polygon", "coordinates": new_polys[0]})
-        props = {"name": f["properties"]["name"]}
-        if "cp" in f["properties"]:
-            props["cp"] = f["properties"]["cp"]
-        feats.append({"type": "Feature", "id": f.get("id"), "properties": props, "geometry": geom})
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def _ramp(t: float) -> str:
-    """0..1 → red → gold → cyan (bad → good)."""
-    stops = [(0.0, (255, 90, 78)), (0.5, (242, 193, 78)), (1.0, (57, 197, 255))]
-    t = min(1.0, max(0.0, t))
-    for (a, ca), (b, cb) in zip(stops, stops[1:]):
-        if t <= b:
-            u = (t - a) / (b - a)
-            return "#%02x%02x%02x" % tuple(round(ca[i] + (cb[i] - ca[i]) * u) for i in range(3))
-    return "#39c5ff"
-
-
-# The map chart's size in design pixels (48 % of a 1920×1080 screen, inside its panel); used only to place
-# the park labels so they do not collide (everything scales together with px()).
-MAP_DESIGN = (867.0, 758.0)
-_LABEL_H = 44.0
-
-
-def project(lon: float, lat: float, size: tuple[float, float] = MAP_DESIGN) -> tuple[float, float]:
-    """Approximate design-pixel position of a point in `district_map` (geo fitted into 94 % of the chart,
-    aspectScale 0.92, as ECharts lays it out)."""
-    W, H = size[0] * 0.94, size[1] * 0.94
-    dlon, dlat = VIEW[2] - VIEW[0], VIEW[3] - VIEW[1]
-    aspect = dlon / dlat * 0.92
-    w, h = (H * aspect, H) if W / H > aspect else (W, W / aspect)
-    x = size[0] / 2 + (lon - (VIEW[0] + VIEW[2]) / 2) / dlon * w
-    y = size[1] / 2 - (lat - (VIEW[1] + VIEW[3]) / 2) / dlat * h
-    return x, y
-
-
-def _overlap(a, b) -> float:
-    dx = min(a[2], b[2]) - max(a[0], b[0])
-    dy = min(a[3], b[3]) - max(a[1], b[1])
-    return dx * dy if dx > 0 and dy > 0 else 0.0
-
-
-def place_labels(points: list[dict], size: tuple[float, float] = MAP_DESIGN) -> dict[str, tuple[float, float]]:
-    """Greedy label placement: for each point (dict id, x, y, r, w; most important first) the candidate
-    position (right, left, above, below, diagonals, further out) that overlaps the labels already placed,
-    the other points and the chart border least. Returns id → (dx, dy) of the label centre from the point."""
-    placed: list[tuple] = []
-    circles = [(p["x"] - p["r"], p["y"] - p["r"], p["x"] + p["r"], p["y"] + p["r"]) for p in points]
-    out = {}
-    for p in points:
-        w, h, r, g = p["w"], _LABEL_H, p["r"], 5.0
-        cands = [(r + g + w / 2, 0), (-(r + g + w / 2), 0), (0, -(r + g + h / 2)), (0, r + g + h / 2),
-                 (r + w / 2, -(r + h / 2)), (r + w / 2, r + h / 2), (-(r + w / 2), -(r + h / 2)),
-                 (-(r + w / 2), r + h / 2), (r + g + w / 2 + 30, -30), (-(r + g + w / 2 + 30), -30),
-                 (r + g + w / 2 + 30, 30), (-(r + g + w / 2 + 30), 30), (0, -(r + g + h / 2 + 34)),
-                 (0, r + g + h / 2 + 34)]
-        best, best_score = cands[0], None
-        for i, (dx, dy) in enumerate(cands):
-            cx, cy = p["x"] + dx, p["y"] + dy
-            rect = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            score = sum(_overlap(rect, q) for q in placed) * 3
-            score += sum(_overlap(rect, c) for c, q in zip(circles, points) if q is not p)
-            out_x = max(0.0, -rect[0]) + max(0.0, rect[2] - size[0])
-            out_y = max(0.0, -rect[1]) + max(0.0, rect[3] - size[1])
-            score += (out_x * h + out_y * w) * 4 + i * 2          # small preference for the first candidates
-            if best_score is None or score < best_score:
-                best, best_score = (dx, dy), score
-        cx, cy = p["x"] + best[0], p["y"] + best[1]
-        placed.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
-        out[p["id"]] = best
-    return out
-
-
-def _label_layout(offsets: list) -> str:
-    """ECharts labelLayout callback moving each label (by data index) by its design-pixel offset, scaled."""
-    table = ",".join(f"[{dx},{dy}]" for dx, dy in offsets)
-    return js("function (p) { var o = [" + table + "][p.dataIndex] || [0, 0];"
-              " var s = Math.min(innerWidth / 1920, innerHeight / 1080);"
-              " return {dx: o[0] * s, dy: o[1] * s}; }")
+# The map chart's size in design pixels (48 % of a 1920×1080 screen, inside its panel): what the park labels
+# are placed for (everything scales together with px()).
+MAP_DESIGN = (867.0, 700.0)
 
 
 def district_map(parks: pl.DataFrame, metric: str = "org_coverage_rate", current_id: str | None = None,
-                 *, size_metric: str = "n_enterprises", scope_label: str = "全区") -> dict:
-    """黄埔区 glowing over faint neighbours (a shadow layer gives depth); each park a glowing point sized by
-    `size_metric` and coloured by `metric` (visualMap, low = red, high = cyan); the current park is gold.
-    Labels are placed so they do not collide (`place_labels`)."""
+                 *, statuses: dict[str, str] | None = None, size_metric: str = "n_enterprises",
+                 scope_label: str = "全区") -> dict:
+    """The big screen's map: the one district map of `charts.geo` (same simplification, labels and colour
+    rule as the park page, dark theme, 18-px design text scaled with px()), no tooltips and no continuous
+    animation (a TV box without a GPU would repaint the layer every frame), with a box of facts on the right.
+    `parks`: bigscreen/parks rows (item_id, item_name, lon, lat, the metric); `statuses`: park_id → that
+    park's target status for the metric (the district frame; a chain × park value has no target)."""
     k = BY_KEY[metric]
-    vals = [r.get(metric) for r in parks.iter_rows(named=True) if r.get(metric) is not None]
-    lo, hi = (min(vals), max(vals)) if vals else (0.0, 1.0)
-    if hi - lo < 1e-9:
-        lo, hi = lo - 0.05, hi + 0.05
-    smax = max([_num(r.get(size_metric)) for r in parks.iter_rows(named=True)] + [1.0])
-    points, current, empty = [], [], []
-    rows = sorted(parks.iter_rows(named=True),
-                  key=lambda r: (r["item_id"] != current_id, -_num(r.get(size_metric)), r["item_id"]))
-    geom = []
-    for r in rows:
-        n = _num(r.get(size_metric))
-        size = (10 + 26 * math.sqrt(n / smax) if n else 8) + (10 if r["item_id"] == current_id else 0)
-        x, y = project(r["lon"], r["lat"])
-        value_text = fmt(metric, r.get(metric))
-        tail = f" · {int(n):,} 家"
-        big = r["item_id"] == current_id
-        wname = len(r["item_name"]) * (17 if big else 14)
-        wval = len(value_text) * (9 if big else 8) + len(tail) * 7 + 6
-        geom.append({"id": r["item_id"], "x": x, "y": y, "r": size / 2, "w": max(wname, wval) + 14, "size": size,
-                     "row": r, "value_text": value_text, "tail": tail, "n": n})
-    offsets = place_labels(geom)
-    g_size = {g["id"]: g["size"] for g in geom}
-
-    def halo_colour(it) -> str:
-        v = it["value"][2]
-        return _ramp(0.5 if v is None else ((v / (100 if k.is_rate else 1)) - lo) / (hi - lo))
-    for g in geom:
-        r, n, size = g["row"], g["n"], g["size"]
-        v = r.get(metric)
-        dx, dy = offsets[g["id"]]
-        item = {"name": r["item_name"], "id": r["item_id"],
-                "value": [r["lon"], r["lat"], None if v is None else round(v * (100 if k.is_rate else 1), 2), n],
-                "symbolSize": px(round(size, 1)),
-                "label": {"formatter": f"{{n|{r['item_name']}}}\n{{v|{g['value_text']}}}{{u|{g['tail']}}}"},
-                "_offset": [round(dx, 1), round(dy, 1)]}
-        if r["item_id"] == current_id:
-            current.append(item)
-        elif not n:
-            empty.append(item)
-        else:
-            points.append(item)
-    layouts = {}
-    for name, lst in (("points", points), ("empty", empty), ("current", current)):
-        layouts[name] = _label_layout([it.pop("_offset") for it in lst])
-    label = {"show": True, "position": "inside", "align": "center", "verticalAlign": "middle",
-             "backgroundColor": "rgba(4,16,40,0.78)",
-             "borderColor": "rgba(57,197,255,0.45)", "borderWidth": 1, "borderRadius": px(3),
-             "padding": [px(3), px(6)], "lineHeight": px(19),
-             "rich": {"n": {"color": TEXT, "fontSize": px(14), "fontWeight": "bold"},
-                      "v": {"color": ACCENT, "fontSize": px(14), "fontWeight": "bold"},
-                      "u": {"color": MUTED, "fontSize": px(12)}}}
-    guide = {"show": True, "smooth": False, "length2": 0,
-             "lineStyle": {"color": "rgba(57,197,255,0.55)", "width": px(1)}}
-    cur_label = {**label, "borderColor": GOLD, "backgroundColor": "rgba(40,28,4,0.85)",
-                 "rich": {**label["rich"], "n": {"color": GOLD, "fontSize": px(17), "fontWeight": "bold"},
-                          "v": {"color": GOLD, "fontSize": px(16), "fontWeight": "bold"}}}
-    geo_common = {"map": MAP_NAME, "roam": False, "aspectScale": 0.92,
-                  "boundingCoords": [[VIEW[0], VIEW[3]], [VIEW[2], VIEW[1]]],
-                  "left": "3%", "right": "3%", "top": "3%", "bottom": "3%"}
-    # the district's name in the empty middle-north of its polygon (not over the park cluster)
-    lx, ly = (a - b for a, b in zip(project(*DISTRICT_LABEL_AT), project(*DISTRICT_CP)))
-    region_hp = {"name": DISTRICT,
-                 "itemStyle": {"areaColor": {"type": "radial", "x": 0.5, "y": 0.5, "r": 0.8, "colorStops": [
-                     {"offset": 0, "color": "rgba(22, 92, 170, 0.85)"}, {"offset": 1, "color": "rgba(9, 40, 92, 0.92)"}]},
-                     "borderColor": "#6fd8ff", "borderWidth": px(2.5), "shadowColor": "rgba(57,197,255,0.9)",
-                     "shadowBlur": px(24)},
-                 "label": {"show": True, "color": "rgba(232,238,247,0.5)", "fontSize": px(24), "fontWeight": "bold",
-                           "offset": [px(round(lx, 1)), px(round(ly, 1))]},
-                 "emphasis": {"disabled": True}}
-    geos = [
-        # depth layer: the same map, shifted down and darker
-        {**geo_common, "top": "4.6%", "bottom": "1.4%", "silent": True, "z": 1,
-         "itemStyle": {"areaColor": "rgba(3,10,26,0.9)", "borderColor": "rgba(57,197,255,0.10)", "borderWidth": 1},
-         "regions": [{"name": DISTRICT, "itemStyle": {"areaColor": "#0a2a55", "borderColor": "#1c5fa8",
-                                                      "borderWidth": px(2), "shadowColor": "rgba(0,0,0,0.8)",
-                                                      "shadowBlur": px(18)}}],
-         "label": {"show": False}},
-        {**geo_common, "z": 2, "silent": True,
-         "itemStyle": {"areaColor": "rgba(13, 33, 68, 0.55)", "borderColor": "rgba(90, 140, 210, 0.35)",
-                       "borderWidth": px(1)},
-         "label": {"show": True, "color": "rgba(143,179,224,0.38)", "fontSize": px(14)},
-         "regions": [region_hp]},
-    ]
-    # No continuous animation (ripples, flying dots): without a GPU each frame repaints the whole layer, and
-    # a command-room PC or TV box would spend a core on it. Glow halos are drawn once; the charts animate
-    # when the rotation changes the data.
-    halos = [{"name": it["name"], "value": it["value"][:2],
-              "symbolSize": px(round(g_size[it["id"]] * 2.1, 1)),
-              "itemStyle": {"color": {"type": "radial", "x": 0.5, "y": 0.5, "r": 0.5, "colorStops": [
-                  {"offset": 0.35, "color": (GOLD if it in current else halo_colour(it)) + "66"},
-                  {"offset": 1, "color": (GOLD if it in current else halo_colour(it)) + "00"}]}}}
-             for it in current + points]
-    series = [
-        {"type": "scatter", "name": "halo", "coordinateSystem": "geo", "geoIndex": 1, "zlevel": 1, "data": halos,
-         "silent": True, "label": {"show": False}, "animation": False},
-        {"type": "scatter", "name": k.label, "coordinateSystem": "geo", "geoIndex": 1, "zlevel": 2,
-         "data": points, "itemStyle": {"shadowBlur": px(12), "shadowColor": "rgba(57,197,255,0.8)",
-                                       "borderColor": "rgba(255,255,255,0.85)", "borderWidth": px(1.5)},
-         "label": label, "labelLayout": layouts["points"], "labelLine": guide},
-        {"type": "scatter", "name": "无企业", "coordinateSystem": "geo", "geoIndex": 1, "zlevel": 2, "data": empty,
-         "itemStyle": {"color": "rgba(143,179,224,0.45)"},
-         "labelLayout": layouts["empty"], "labelLine": guide,
-         "label": {**label, "rich": {**label["rich"], "n": {"color": MUTED, "fontSize": px(13)},
-                                     "v": {"color": MUTED, "fontSize": px(12)}}}},
-        {"type": "scatter", "name": "当前园区", "coordinateSystem": "geo", "geoIndex": 1, "zlevel": 2,
-         "data": current, "itemStyle": {"color": GOLD, "shadowBlur": px(20), "shadowColor": GOLD,
-                                        "borderColor": "#fff", "borderWidth": px(2)},
-         "label": cur_label, "labelLayout": layouts["current"],
-         "labelLine": {**guide, "lineStyle": {"color": GOLD, "width": px(1.2)}}},
-    ]
-    scale = 100 if k.is_rate else 1
+    df = parks.rename({"item_id": "park_id", "item_name": "park_name"})
+    o = geo.map_options(df, metric, selected=current_id, dark=True, statuses=statuses, map_name=geo.MAP_NAME,
+                        width_px=MAP_DESIGN[0], height_px=MAP_DESIGN[1], font=FONT, scale=px, ripple=False,
+                        size_metric=size_metric,
+                        tooltips=False, title=f"{scope_label} · 园区{k.label}",
+                        subtitle="点大小:在营企业数 · 颜色:" + ("各园区年度目标进度" if statuses else k.label))
     n_parks = parks.height
     n_chief = int(parks["has_park_chief"].sum()) if "has_park_chief" in parks.columns else None
     n_in = int(sum(_num(v) for v in parks[size_metric].to_list()))
@@ -445,30 +244,18 @@ def district_map(parks: pl.DataFrame, metric: str = "org_coverage_rate", current
              ("园区内企业", f"{n_in:,}", "家")]
     rows = []
     for i, (lab, val, unit) in enumerate(facts):
-        y = 14 + i * 38
-        rows += [{"type": "text", "z": 101, "zlevel": 2, "x": px(16), "y": px(y + 6), "style": {
-                     "text": lab, "fill": MUTED, "fontSize": px(14), "fontFamily": theme.FONT_STACK}},
-                 {"type": "text", "z": 101, "zlevel": 2, "x": px(192), "y": px(y), "style": {
+        y = 12 + i * 36
+        rows += [{"type": "text", "x": px(14), "y": px(y + 4), "style": {
+                     "text": lab, "fill": MUTED, "fontSize": px(FONT), "fontFamily": theme.FONT_STACK}},
+                 {"type": "text", "x": px(244), "y": px(y), "style": {
                      "text": f"{{v|{val}}}{{u| {unit}}}", "align": "right", "fontFamily": theme.FONT_STACK,
-                     "rich": {"v": {"fontSize": px(22), "fontWeight": "bold", "fill": GOLD if i == 2 else ACCENT},
-                              "u": {"fontSize": px(13), "fill": MUTED}}}}]
-    graphic = [{"type": "group", "right": "3%", "top": "3%", "zlevel": 2, "z": 100, "children": [
-        {"type": "rect", "z": 100, "zlevel": 2, "shape": {"x": 0, "y": 0, "width": px(208), "height": px(128), "r": px(3)},
-         "style": {"fill": "rgba(6,22,52,0.82)", "stroke": "rgba(57,197,255,0.5)", "lineWidth": 1,
-                   "shadowBlur": px(12), "shadowColor": "rgba(57,197,255,0.35)"}},
-        *rows]}]
-    return _base(
-        geo=geos, series=series, tooltip={"show": False}, graphic=graphic,
-        visualMap={"type": "continuous", "seriesIndex": 1, "dimension": 2,
-                   "min": round(lo * scale, 1), "max": round(hi * scale, 1), "calculable": False,
-                   "inRange": {"color": [_ramp(0), _ramp(0.5), _ramp(1)]},
-                   "right": "4%", "bottom": "5%", "itemWidth": px(12), "itemHeight": px(130),
-                   "text": [f"高 {fmt(metric, hi)}", f"低 {fmt(metric, lo)}"], "textGap": px(8),
-                   "textStyle": {"color": MUTED, "fontSize": px(13)}, "precision": 1},
-        title={"text": f"{scope_label} · 园区{k.label}", "subtext": "点大小:在营企业数 · 颜色:" + k.label,
-               "left": "3%", "top": "2%", "textStyle": {"color": TEXT, "fontSize": px(17), "fontWeight": "bold"},
-               "subtextStyle": {"color": MUTED, "fontSize": px(13)}, "itemGap": px(6)},
-    )
+                     "rich": {"v": {"fontSize": px(24), "fontWeight": "bold", "fill": GOLD if i == 2 else ACCENT},
+                              "u": {"fontSize": px(FONT), "fill": MUTED}}}}]
+    o["graphic"].append({"type": "group", "right": px(8), "top": px(8), "z": 100, "children": [
+        {"type": "rect", "shape": {"x": 0, "y": 0, "width": px(256), "height": px(122), "r": px(3)},
+         "style": {"fill": "rgba(6,22,52,0.82)", "stroke": "rgba(57,197,255,0.5)", "lineWidth": 1}},
+        *rows]})
+    return _base(**o)
 
 
 # --------------------------------------------------------------------------------------------- gauge
@@ -496,7 +283,7 @@ def gauge(rate: float | None, target: dict | None = None, stats: list[tuple[str,
          "axisLine": {"roundCap": True, "lineStyle": {"width": px(15), "color": [[1, "rgba(57,197,255,0.10)"]]}},
          "axisTick": {"show": False}, "splitLine": {"show": False}, "axisLabel": {"show": False},
          "pointer": {"show": False}, "anchor": {"show": False},
-         "title": {"show": True, "offsetCenter": [0, "38%"], "color": MUTED, "fontSize": px(14)},
+         "title": {"show": True, "offsetCenter": [0, "40%"], "color": MUTED, "fontSize": px(FONT)},
          "detail": {"valueAnimation": True, "offsetCenter": [0, "-2%"], "formatter": "{value}%",
                     "fontSize": px(34), "fontWeight": "bold", "color": TEXT,
                     "textShadowColor": color, "textShadowBlur": px(14)},
@@ -522,6 +309,6 @@ def gauge(rate: float | None, target: dict | None = None, stats: list[tuple[str,
              "style": {"fill": c, "shadowBlur": px(8), "shadowColor": c}},
             {"type": "text", "x": px(12), "y": 0, "style": {
                 "text": f"{{v|{val}}}\n{{l|{lab}}}", "fill": c, "fontFamily": theme.FONT_STACK,
-                "rich": {"v": {"fontSize": px(21), "fontWeight": "bold", "fill": c, "lineHeight": px(24)},
-                         "l": {"fontSize": px(13), "fill": MUTED, "lineHeight": px(17)}}}}]})
+                "rich": {"v": {"fontSize": px(24), "fontWeight": "bold", "fill": c, "lineHeight": px(26)},
+                         "l": {"fontSize": px(FONT), "fill": MUTED, "lineHeight": px(21)}}}}]})
     return _base(series=series, graphic=graphic, tooltip={"show": False})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from .. import labels as L
 from .. import safe, theme, vocab
 from .base import _layout, first_quarter_note, rate_axis
 
@@ -14,7 +15,7 @@ HONOR_LABEL = {"小巨人": "专精特新“小巨人”", "单项冠军": "单�
                "创新型中小企业": "创新型中小企业", "两高四新": "两高四新", "高新技术企业": "高新技术企业"}
 LADDER_COLORS = ["#7cb8f0", theme.BLUE, theme.GOLD, theme.RED]
 
-RATE_METRICS = {"org_coverage_rate": "组织覆盖率", "own_org_rate": "单独组建率", "work_coverage_rate": "工作覆盖率"}
+RATE_METRICS = {m: L.label(m) for m in ("org_coverage_rate", "own_org_rate", "work_coverage_rate")}
 RATE_COLORS = {"org_coverage_rate": theme.BLUE, "own_org_rate": theme.GOLD, "work_coverage_rate": theme.TEAL}
 
 # 两个覆盖: how work coverage is reached (ord 1…6 of coverage/reach)

@@ -9,6 +9,7 @@ breaks the park down by chain.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -16,7 +17,8 @@ import polars as pl
 from .. import kpis, vocab
 from .. import targets as tg
 from ..db import quarter_label, run_query
-from ..kpis import BY_KEY, STATUS_WORD, TARGET_RULE, Headline, fmt_delta, fmt_value
+from ..kpis import BY_KEY, STATUS_WORD, TARGET_RULE, Headline, fmt_value
+from ..kpis import fmt_delta as _fmt_delta
 from . import layout as L
 from .layout import Cell, Chart, P, Para, Rect, Run, Series, Slide, Text, grid, table_block, text_block
 
@@ -31,6 +33,10 @@ N_CASES = 3
 LADDER = ["n_cxx", "n_sjzjtx", "n_xjr", "n_dxgj", "n_lgsx", "n_gxjs"]
 LADDER_LABEL = {"n_cxx": "创新型中小企业", "n_sjzjtx": "省级专精特新", "n_xjr": "专精特新“小巨人”",
                 "n_dxgj": "单项冠军", "n_lgsx": "两高四新", "n_gxjs": "高新技术企业"}
+# the ladder's two charts: the broad tiers (hundreds, thousands) and the national titles (tens)
+LADDER_CHARTS = {"base": ["n_cxx", "n_sjzjtx", "n_lgsx", "n_gxjs"], "top": ["n_xjr", "n_dxgj"]}
+LADDER_CAPTION = {"base": "培育梯度企业数(家)· 本季与上年同季",
+                  "top": "国家级:专精特新“小巨人”与单项冠军(家)· 本季与上年同季"}
 CHAIN_TILES = ["n_enterprises", "n_xjr", "org_coverage_rate", "work_coverage_rate", "appeal_resolved_rate",
                "n_appeals_overdue"]
 COVERAGE_TILES = ["org_coverage_rate", "work_coverage_rate", "own_org_rate", "n_base", "n_new_members", "n_base_gap"]
@@ -49,6 +55,24 @@ class ScopeError(ValueError):
 
 
 # ----------------------------------------------------------------------------- words from numbers
+_SIGNED_ZERO = re.compile(r"[+\-−](0(?:\.0+)?)(?![\d.])")
+
+
+def unsigned_zero(text: str | None) -> str | None:
+    """'+0.0 个百分点' → '0.0 个百分点', '-0 家(-0.0%)' → '0 家(0.0%)': a zero is never signed."""
+    return _SIGNED_ZERO.sub(r"\1", text) if text else text
+
+
+def fmt_delta(kpi, cur, prev) -> str | None:
+    """kpis.fmt_delta with zeros unsigned (a −0.04-point change reads 0.0, not −0.0)."""
+    return unsigned_zero(_fmt_delta(kpi, cur, prev))
+
+
+def signed(d: int) -> str:
+    """A count change: +531, −1, and 0 for none."""
+    return f"{d:+,}" if d else "0"
+
+
 def quarter_cn(q: dt.date) -> str:
     return f"{q.year}年第{QUARTER_CN[(q.month - 1) // 3 + 1]}季度"
 
@@ -80,6 +104,26 @@ def change(key: str, cur, prev, ref: str = "上季度") -> str:
     if d == 0:
         return f"与{ref}持平"
     return f"较{ref}{'增加' if d > 0 else '减少'}{abs(d):,}{k.unit}"
+
+
+_COMPANY_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司)$")
+
+
+def short_name(name: str) -> str:
+    """An enterprise's name for a table cell: without the legal-form suffix (…股份有限公司), as meeting
+    materials write it; the full name stays in the speaker notes."""
+    short = _COMPANY_SUFFIX.sub("", name or "")
+    return short if len(short) >= 2 else name
+
+
+def fit_list(items: list[str], size: float, width: float, prefix: str = "", lead: str = "") -> str:
+    """As many items as fit one line of `width` inches after `lead` (measured as bold, like the checker
+    measures a paragraph with a bold run), then “等 N 项”: never a word cut in half."""
+    for k in range(len(items), 0, -1):
+        text = L.zh(prefix + "、".join(items[:k]) + (f" 等 {len(items)} 项" if k < len(items) else ""))
+        if L.n_lines(lead + text, size, width, True) <= 1:
+            return text
+    return ""
 
 
 def v(key: str, value) -> str:
@@ -174,7 +218,8 @@ def kpi_tile(h: Headline, box, scope_key: str, *, yoy: bool | None = None) -> Te
         yoy = k.key.endswith("_ytd")
     paras = [P(k.label, 10, color=L.MUTED), P(h.text, 18, bold=True, color=L.NAVY)]
     delta = fmt_delta(k, h.value, h.yoy if yoy else h.prev)
-    paras.append(P(f"{'同比' if yoy else '环比'} {delta or '—'}", 9, color=L.MUTED))
+    # a quarter without history says so (the first quarter of the data, a KPI that starts later)
+    paras.append(P(f"{'同比' if yoy else '环比'} {delta or ('无上年同期数据' if yoy else '无上季数据')}", 9, color=L.MUTED))
     if h.target:
         t = h.target
         paras.append(Para([Run(f"本季应达 {tg.value(t, 'expected')} ", 9, color=L.MUTED),
@@ -393,14 +438,24 @@ def slide_executive(s: Scope, heads: dict[str, Headline], items: pl.DataFrame, a
     return sl
 
 
+def span(tr: pl.DataFrame) -> str:
+    """The trend's reach in a caption: '近 12 个季度', or, when the data start later, what there is."""
+    n = tr.height
+    if n >= N_TREND:
+        return f"近 {N_TREND} 个季度"
+    if n <= 1:
+        return "本季为数据首个季度,暂无历史趋势"
+    return f"{tr['quarter_label'][0]} 以来 {n} 个季度"
+
+
 def _trend_charts(name: str, tr: pl.DataFrame, x: float, w: float) -> list:
     cats = tr["quarter_label"].to_list()
     return [
-        caption(f"cap:{name}:ent", (x, 1.5, w, 0.32), "在营企业数(家)· 近 12 个季度"),
+        caption(f"cap:{name}:ent", (x, 1.5, w, 0.32), f"在营企业数(家)· {span(tr)}"),
         Chart(f"chart:trend_enterprises:{name}", (x, 1.82, w, 2.3), "column", cats,
               [Series("在营企业数", [int(v_) if v_ is not None else None for v_ in tr["n_enterprises"].to_list()],
                       L.SERIES[0])], legend=False),
-        caption(f"cap:{name}:cov", (x, 4.22, w, 0.32), "组织覆盖率 / 工作覆盖率 · 近 12 个季度"),
+        caption(f"cap:{name}:cov", (x, 4.22, w, 0.32), f"组织覆盖率 / 工作覆盖率 · {span(tr)}"),
         Chart(f"chart:trend_coverage:{name}", (x, 4.54, w, 2.38), "line", cats,
               [Series("组织覆盖率", tr["org_coverage_rate"].to_list(), L.SERIES[0]),
                Series("工作覆盖率", tr["work_coverage_rate"].to_list(), L.SERIES[1])], unit="rate", labels=False),
@@ -417,7 +472,7 @@ def _masters_block(masters: pl.DataFrame, scope_key: str, y: float) -> list:
     for m in masters.head(3).iter_rows(named=True):
         tf = m["task_force_mode"] if m["has_task_force"] else ("未组建" if m["has_task_force"] is not None else "—")
         plan = {True: "已制定", False: "未制定"}.get(m["has_party_plan"], "—")
-        rows.append([m["enterprise_name"], tf or "—", plan, m["org_type"] if m["org_type"] != "无" else "未建",
+        rows.append([short_name(m["enterprise_name"]), tf or "—", plan, m["org_type"] if m["org_type"] != "无" else "未建",
                      "—" if m["score"] is None else f"{m['score']:.1f}"])
     blocks.append(table_block(f"table:masters:{scope_key}", L.MARGIN_X, y + 0.32,
                               ["企业", "工作专班", "党建规划", "党组织", "培育评分"], rows,
@@ -435,9 +490,9 @@ def _appeals_block(appeals: pl.DataFrame, scope_key: str, y: float) -> list:
     for a in appeals.head(TOP_APPEALS).iter_rows(named=True):
         state = (Cell(f"超期 {a['days_overdue']} 天", L.RED, True) if a["is_overdue"]
                  else Cell(f"已办 {a['days_open']} 天"))
-        rows.append([a["enterprise_name"], a["category"], a["handler_unit_name"], state])
+        rows.append([short_name(a["enterprise_name"]), a["category"], a["handler_unit_name"], state])
     blocks.append(table_block(f"table:appeals:{scope_key}", L.MARGIN_X, y + 0.32, ["企业", "类别", "承办单位", "状态"],
-                              rows, [2.2, 1.15, 1.65, 1.2], size=10, row_h=0.28, align=["l", "l", "l", "r"]))
+                              rows, [1.9, 1.35, 1.95, 1.0], size=10, row_h=0.28, align=["l", "l", "l", "r"]))
     return blocks
 
 
@@ -472,14 +527,16 @@ def slide_focus(s: Scope, chain_id: str | None, park_id: str | None, masters: pl
     oc = tg.counts(own)
     if own.height:
         worst = "红" if oc["红"] else ("黄" if oc["黄"] else "绿")
-        behind = "、".join(f"{r['label']}({STATUS_WORD[r['status']]})" for r in tg.alerts(own).iter_rows(named=True))
+        names_ = [f"{r['label']}({STATUS_WORD[r['status']]})" for r in tg.alerts(own).iter_rows(named=True)]
         z = 10.5
         runs = [Run(f"年度目标 {own.height} 项:", z, True, L.NAVY),
                 Run(f"滞后 {oc['红']} 项", z, True, L.STATUS_COLOR["红"]), Run("、", z, True, L.NAVY),
                 Run(f"关注 {oc['黄']} 项", z, True, L.STATUS_COLOR["黄"]), Run("、", z, True, L.NAVY),
                 Run(f"正常 {oc['绿']} 项", z, True, L.STATUS_COLOR["绿"])]
-        if behind:
-            runs.append(Run(L.truncate(f" · {behind}", z, L.CONTENT_W - 4.2), z, False, L.STATUS_COLOR[worst]))
+        if names_:
+            lead = "".join(r.text for r in runs)
+            runs.append(Run(fit_list(names_, z, L.CONTENT_W - 2 * L.TEXT_INSET_X, prefix=" · ", lead=lead), z, False,
+                            L.STATUS_COLOR[worst]))
         sl.blocks.append(Text(f"status:{scope_key}", (L.MARGIN_X, 0.98, L.CONTENT_W, 0.31), [Para(runs)]))
     sl.blocks.append(Text(f"info:{scope_key}", (L.MARGIN_X, 1.22, L.CONTENT_W, 0.3),
                           [P(L.truncate(info, 10, L.CONTENT_W - 2 * L.TEXT_INSET_X), 10, color=L.MUTED)]))
@@ -581,14 +638,21 @@ def slide_cultivation(s: Scope, heads: dict[str, Headline], ladder: pl.DataFrame
     cats = [LADDER_LABEL[k] for k in LADDER]
     now = [int(by[k]["n_now"]) if k in by else 0 for k in LADDER]
     yoy = [int(by[k]["n_yoy"]) if k in by else 0 for k in LADDER]
-    sl.blocks.append(caption("cap:ladder", (L.MARGIN_X, L.TOP, 6.4, 0.32), "培育梯度企业数(家)· 本季与上年同季"))
-    sl.blocks.append(Chart("chart:ladder", (L.MARGIN_X, 1.46, 6.4, 5.44), "column", cats,
-                           [Series("本季", now, L.SERIES[0]), Series("上年同季", yoy, L.SERIES[2])]))
+    # like with like: the national titles (tens) on their own axis, not flattened under the thousands
+    y = L.TOP
+    for part, keys in LADDER_CHARTS.items():
+        h = 3.0 if part == "base" else 1.9
+        sl.blocks.append(caption(f"cap:ladder:{part}", (L.MARGIN_X, y, 6.4, 0.32), LADDER_CAPTION[part]))
+        idx = [LADDER.index(k) for k in keys]
+        sl.blocks.append(Chart(f"chart:ladder:{part}", (L.MARGIN_X, y + 0.32, 6.4, h), "column", [cats[i] for i in idx],
+                               [Series("本季", [now[i] for i in idx], L.SERIES[0]),
+                                Series("上年同季", [yoy[i] for i in idx], L.SERIES[2])]))
+        y += 0.32 + h + 0.1
     rows = []
     for k in LADDER:
         r = by.get(k, {"n_now": 0, "n_prev": 0, "n_new": 0, "n_yoy": 0})
         d = int(r["n_now"]) - int(r["n_prev"])
-        rows.append([Cell(LADDER_LABEL[k], bold=True), Cell(f"{int(r['n_now']):,}", L.NAVY, True), f"{d:+,}",
+        rows.append([Cell(LADDER_LABEL[k], bold=True), Cell(f"{int(r['n_now']):,}", L.NAVY, True), signed(d),
                      f"{int(r['n_new']):,}", f"{int(r['n_yoy']):,}"])
     x = 7.1
     tw = L.SLIDE_W - L.MARGIN_X - x
@@ -628,7 +692,7 @@ def slide_coverage(s: Scope, heads: dict[str, Headline], by_df: pl.DataFrame | N
                                [Series("组织覆盖率", d["org_coverage_rate"].to_list(), L.SERIES[0]),
                                 Series("工作覆盖率", d["work_coverage_rate"].to_list(), L.SERIES[1])], unit="rate"))
     else:
-        sl.blocks.append(caption("cap:coverage", (L.MARGIN_X, 2.4, cw, 0.32), "组织覆盖率与工作覆盖率 · 近 12 个季度"))
+        sl.blocks.append(caption("cap:coverage", (L.MARGIN_X, 2.4, cw, 0.32), f"组织覆盖率与工作覆盖率 · {span(tr)}"))
         sl.blocks.append(Chart("chart:coverage:trend", (L.MARGIN_X, 2.72, cw, 4.18), "line", tr["quarter_label"].to_list(),
                                [Series("组织覆盖率", tr["org_coverage_rate"].to_list(), L.SERIES[0]),
                                 Series("工作覆盖率", tr["work_coverage_rate"].to_list(), L.SERIES[1])], unit="rate",
@@ -710,10 +774,10 @@ def slide_appeals(s: Scope, heads: dict[str, Headline], by_unit: pl.DataFrame, t
                          f"{int(rest['max_days_overdue'].max()):,}", "—"])
         sl.blocks.append(table_block("table:overdue_units", L.MARGIN_X, 2.75, ["承办单位", "超期件数", "最长超期(天)",
                                                                                "平均超期(天)"], rows,
-                                     [2.4, 1.1, 1.25, 1.25], size=10.5, row_h=0.31, align=["l", "r", "r", "r"]))
+                                     [2.1, 1.0, 1.45, 1.45], size=10.5, row_h=0.31, align=["l", "r", "r", "r"]))
     x = L.MARGIN_X + tw + 0.3
     cw = L.SLIDE_W - L.MARGIN_X - x
-    sl.blocks.append(caption("cap:appeal_trend", (x, 2.4, cw, 0.32), "诉求收到与办结(件)· 近 12 个季度"))
+    sl.blocks.append(caption("cap:appeal_trend", (x, 2.4, cw, 0.32), f"诉求收到与办结(件)· {span(tr)}"))
     sl.blocks.append(Chart("chart:appeal_trend", (x, 2.72, cw, 4.18), "column", tr["quarter_label"].to_list(),
                            [Series("收到", tr["n_appeals_received"].to_list(), L.SERIES[0]),
                             Series("办结", tr["n_appeals_resolved"].to_list(), L.SERIES[2])], labels=False))
@@ -823,13 +887,15 @@ def add_chrome(deck: L.Deck) -> None:
         right = f"{quarter_cn(deck.quarter_end)} · {deck.scope_label}"
         rw = min(5.6, max(2.4, L.text_width(right, 11) + 0.3))
         right = L.truncate(right, 11, rw - 2 * L.TEXT_INSET_X)
+        # a long title (chain × park) takes a smaller size before it would be cut
+        tw = L.SLIDE_W - 2 * L.MARGIN_X - rw - 0.3
+        tsize = next((z for z in (24, 22, 20, 18) if L.n_lines(sl.title, z, tw, True) <= 1), 18)
         chrome = [
             Rect("chrome:band", (0, 0, L.SLIDE_W, 0.9), L.NAVY),
             Rect("chrome:accent", (0, 0.9, L.SLIDE_W, 0.05), L.RED),
             Rect("chrome:mark", (L.MARGIN_X - 0.22, 0.24, 0.08, 0.44), L.GOLD),
             Text("chrome:title", (L.MARGIN_X, 0.13, L.SLIDE_W - 2 * L.MARGIN_X - rw - 0.1, 0.66),
-                 [P(L.truncate(sl.title, 24, L.SLIDE_W - 2 * L.MARGIN_X - rw - 0.3, True), 24, True, L.WHITE)],
-                 valign="m"),
+                 [P(L.truncate(sl.title, tsize, tw, True), tsize, True, L.WHITE)], valign="m"),
             Text("chrome:scope", (L.SLIDE_W - L.MARGIN_X - rw, 0.25, rw, 0.42),
                  [P(right, 11, color="#c5d3e8", align="r")], valign="m"),
             Rect("chrome:rule", (L.MARGIN_X, 7.03, L.CONTENT_W, 0.01), L.RULE),

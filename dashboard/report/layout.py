@@ -42,7 +42,7 @@ MUTED = "#5b6b82"
 LIGHT = "#f2f5fa"
 RULE = "#d5deea"
 WHITE = "#ffffff"
-STATUS_COLOR = {"绿": theme.GREEN, "黄": "#d69e2e", "红": theme.RED}
+STATUS_COLOR = {k: theme.STATUS_COLOR[k] for k in ("绿", "黄", "红")}    # the product's 正常/关注/滞后
 SERIES = [theme.SCREEN_BORDER, theme.RED, theme.GOLD, theme.TEAL, theme.PURPLE, theme.ORANGE]
 
 # text insets (inches) used by both renderers
@@ -289,6 +289,54 @@ class Chart:
         return {"rate": "0.0%", "days": "0.0"}.get(self.unit, "#,##0")
 
 
+def _step(raw: float, mantissas=(1, 2, 5)) -> float:
+    """The smallest m × 10^k (m in `mantissas`) at least `raw`."""
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for k in (mag, mag * 10):
+        for m in mantissas:
+            if m * k >= raw - 1e-12:
+                return m * k
+    return mag * 10
+
+
+def axis_ticks(ch: "Chart") -> list[float]:
+    """The value axis of a chart, the same for the PPTX and the PDF: round steps only.
+
+    Rates: bars and columns on a fixed 0–100 % axis (0/20/40/60/80/100 %); lines on whole-percent steps
+    of 1/2/5/10/20 points around the data. Counts: 0 to above the largest value (room for the labels)
+    in steps of 1/2/5 × 10^k, never below 1 (no 0.5 enterprise). Days: steps of 1/2/5 × 10^k."""
+    vals = [v for s in ch.series for v in s.values if v is not None]
+    if ch.unit == "rate" and (not vals or (min(vals) >= 0 and max(vals) <= 1)):
+        if ch.kind != "line" or not vals:
+            return [i / 5 for i in range(6)]
+        lo, hi = min(vals), max(vals)
+        pad = max((hi - lo) * 0.15, 0.01)
+        step = _step(((hi + pad) - (lo - pad)) / 5, (1, 2, 5))
+        step = max(step, 0.01)
+        a = max(0.0, math.floor((lo - pad) / step) * step)
+        b = min(1.0, math.ceil((hi + pad) / step) * step)
+        n = int(round((b - a) / step))
+        return [round(a + i * step, 6) for i in range(n + 1)]
+    top = max(vals) if vals else 1.0
+    top = max(top * (1.12 if ch.labels else 1.04), 1e-9)
+    lo = min(0.0, min(vals) if vals else 0.0)
+    step = _step((top - lo) / 5)
+    if ch.unit == "count":
+        step = max(step, 1.0)
+    a = math.floor(lo / step) * step
+    n = max(1, math.ceil((top - a) / step - 1e-9))
+    return [round(a + i * step, 6) for i in range(n + 1)]
+
+
+def tick_label(v: float, unit: str) -> str:
+    """An axis tick as the deck shows it: 40%, 2,000, 12.5."""
+    if unit == "rate":
+        return f"{v * 100:.0f}%"
+    if unit == "days":
+        return f"{v:g}"
+    return f"{v:,.0f}"
+
+
 @dataclass
 class Rect:
     name: str
@@ -349,11 +397,13 @@ def table_block(name: str, x: float, y: float, header: list[str], rows: list[lis
                 *, size: float = 10.5, row_h: float | None = None, align: list[str] | None = None,
                 wrap: bool = False, header_fill: str = NAVY) -> Table:
     """A table whose cells fit: single-line cells are truncated to their column; with `wrap`,
-    row heights grow to the estimated number of lines."""
+    row heights grow to the estimated number of lines. Headers wrap, never truncated."""
     cells = [[c if isinstance(c, Cell) else Cell(str(c)) for c in r] for r in rows]
     base = max(row_h or 0.0, min_row_height(size))
-    heights = [base]
-    head = [truncate(zh(h), size, w - 2 * CELL_INSET_X, True) for h, w in zip(header, widths)]
+    # headers are never cut (a unit such as “(天)” is part of the header): a narrow column wraps its header
+    head = [zh(h) for h in header]
+    head_lines = max((cell_lines(h, size, w, True) for h, w in zip(head, widths)), default=1)
+    heights = [max(base, min_row_height(size, head_lines))]
     for r in cells:
         if wrap:
             lines = max(cell_lines(c.text, size, w, c.bold) for c, w in zip(r, widths))

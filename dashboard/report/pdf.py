@@ -50,7 +50,7 @@ section.page:last-child {{ break-after: auto; page-break-after: auto; }}
 table.tb {{ position: absolute; border-collapse: collapse; table-layout: fixed; }}
 table.tb td, table.tb th {{ padding: {L.CELL_INSET_Y}in {L.CELL_INSET_X}in; line-height: 1.3; overflow: hidden;
                             border-bottom: 0.5pt solid {L.RULE}; }}
-table.tb th {{ color: #fff; text-align: center; white-space: nowrap; }}
+table.tb th {{ color: #fff; text-align: center; white-space: normal; overflow-wrap: anywhere; }}
 table.nowrap td {{ white-space: nowrap; }}
 table.wrap td {{ white-space: normal; overflow-wrap: anywhere; }}
 svg text {{ font-family: {FONT_STACK}; }}

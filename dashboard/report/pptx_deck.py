@@ -223,11 +223,12 @@ def add_chart(slide, blk: L.Chart):
     va.has_major_gridlines = True
     va.major_gridlines.format.line.color.rgb = rgb(L.RULE)
     va.format.line.fill.background()
-    va.tick_labels.number_format = "0%" if blk.unit == "rate" else blk.number_format
+    va.tick_labels.number_format = {"rate": "0%", "days": "General"}.get(blk.unit, "#,##0")
     va.tick_labels.number_format_is_linked = False
     va.tick_labels.font.size = Pt(blk.font_size - 1)
-    if blk.kind != "line":
-        va.minimum_scale = 0
+    ticks = L.axis_ticks(blk)           # round steps, the same axis as the PDF's
+    va.minimum_scale, va.maximum_scale = ticks[0], ticks[-1]
+    va.major_unit = round(ticks[1] - ticks[0], 6) if len(ticks) > 1 else None
     ca = chart.category_axis
     ca.tick_labels.font.size = Pt(blk.font_size - 0.5)
     ca.format.line.color.rgb = rgb(L.RULE)
@@ -238,8 +239,8 @@ def add_chart(slide, blk: L.Chart):
             el = cr.find(qn("c:crosses"))
             if el is not None:
                 el.set("val", "max")
-    # text properties created above (axes, labels, legend) carry the CJK font as well
-    for el in chart._chartSpace.iter(qn("a:defRPr")):
+    # text properties created above (axes, labels, legend, paragraph ends) carry the CJK font as well
+    for el in chart._chartSpace.iter(qn("a:defRPr"), qn("a:rPr"), qn("a:endParaRPr")):
         set_rpr_font(el)
     return gf
 
@@ -250,9 +251,17 @@ def _notes(slide, sentences: list[str]) -> None:
 
 
 def _theme_fonts(prs) -> None:
-    """Major/minor theme fonts → the CJK font (Latin and East Asian)."""
-    part = prs.slide_master.part.part_related_by(RT.THEME)
-    root = etree.fromstring(part.blob)
+    """Major/minor fonts of every theme (the slide master's, the notes master's) → the deck's font
+    (Latin and East Asian)."""
+    prs.notes_master                  # created now, so that its theme is among the parts
+    for part in prs.part.package.iter_parts():
+        if str(part.partname).startswith("/ppt/theme/"):
+            _theme_part_fonts(part)
+
+
+def _theme_part_fonts(part) -> None:
+    xml_part = hasattr(part, "_element")           # an XmlPart serialises its element, a Part its blob
+    root = part._element if xml_part else etree.fromstring(part.blob)
     ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
     for fs in root.iterfind(".//a:fontScheme/*", ns):
         for tag in ("latin", "ea"):
@@ -262,7 +271,8 @@ def _theme_fonts(prs) -> None:
         for el in fs.iterfind("a:font", ns):           # the Simplified Chinese script font too
             if el.get("script") == "Hans":
                 el.set("typeface", L.FONT)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if not xml_part:
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _blank_layout(prs):

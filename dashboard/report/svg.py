@@ -19,26 +19,13 @@ LABEL = L.TEXT
 def fmt(v, unit: str, tick: bool = False) -> str:
     if v is None:
         return ""
+    if tick:
+        return L.tick_label(v, unit)
     if unit == "rate":
-        return f"{v * 100:.0f}%" if tick else f"{v * 100:.1f}%"
+        return f"{v * 100:.1f}%"
     if unit == "days":
         return f"{v:.1f}"
     return f"{v:,.0f}"
-
-
-def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    if hi <= lo:
-        hi = lo + 1
-    raw = (hi - lo) / n
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.floor(lo / step) * step
-    ticks, t = [], start
-    while t < hi - 1e-12:
-        ticks.append(round(t, 10))
-        t += step
-    ticks.append(round(t, 10))
-    return ticks
 
 
 def _w(text: str, size: float) -> float:
@@ -88,13 +75,7 @@ def svg_chart(ch: L.Chart) -> str:
 
 
 def _columns(ch: L.Chart, W, H, top, size) -> str:
-    vals = [v for s in ch.series for v in s.values if v is not None]
-    if ch.kind == "line" and vals:
-        lo, hi = min(vals), max(vals)
-        pad = (hi - lo) * 0.15 or abs(hi) * 0.1 or 1
-        ticks = nice_ticks(max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad)
-    else:
-        ticks = nice_ticks(0, max(vals) * (1.12 if ch.labels else 1.0) if vals else 1)
+    ticks = L.axis_ticks(ch)
     y0, y1 = ticks[0], ticks[-1]
     tick_size = size - 1
     left = max(_w(fmt(t, ch.unit, True), tick_size) for t in ticks) + 8
@@ -144,10 +125,7 @@ def _columns(ch: L.Chart, W, H, top, size) -> str:
 
 def _bars(ch: L.Chart, W, H, top, size) -> str:
     vals = [v for s in ch.series for v in s.values if v is not None]
-    hi = max(vals) * (1.15 if ch.labels else 1.0) if vals else 1
-    if ch.unit == "rate" and vals and max(vals) <= 1:
-        hi = min(hi, 1.0)
-    ticks = nice_ticks(0, hi)
+    ticks = L.axis_ticks(ch)
     x0v, x1v = ticks[0], ticks[-1]
     label_w = min(max((_w(c, size) for c in ch.categories), default=20) + 8, W * 0.42)
     left = label_w

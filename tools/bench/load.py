@@ -109,9 +109,9 @@ def disable_accounts(accs: list[Account]) -> None:
 
 
 def pages_for(role: str, pages: list[str] | None = None) -> list[str]:
-    """The url paths (of `pages`, default all) a role may open ('' = the default page 总览)."""
+    """The url paths (of `pages`, default all) a role may open."""
     from dashboard.auth import roles
-    return [p for p in (pages or default_pages()) if roles.may_open(role, p or DEFAULT_PAGE)]
+    return [p for p in (pages or default_pages()) if roles.may_open(role, p)]
 
 
 def _ref_ids() -> tuple[list[str], list[str]]:
@@ -128,7 +128,7 @@ def _ref_ids() -> tuple[list[str], list[str]]:
 @dataclass
 class Run:
     session: int
-    page: str                 # url path ('' = the default page)
+    page: str                 # url path
     title: str
     scope: str                # '*' district, 'C03', 'P05'
     start_s: float            # since the benchmark started
@@ -539,6 +539,9 @@ class BrowserSession:
                     self._inspect(el, et, errors)
                     if et == "markdown" and STAMP_MARK in el.markdown.body:
                         stamp = _stamp(el.markdown.body) or stamp
+                    elif et == "html" and STAMP_MARK in el.html.body:
+                        import html as _html
+                        stamp = _stamp(_html.unescape(el.html.body)) or stamp
                 else:
                     elem_bytes[dt_ or "?"] += size
             elif typ == "script_finished":
@@ -852,13 +855,13 @@ class LoadBench:
         return out
 
 
-DEFAULT_PAGE = "overview"     # streamlit_app.py's default page: served at '/', its own path is not a page
 
 
 def default_pages() -> list[str]:
-    """Every page of the navigation, by URL path ('' for the default page), in menu order."""
+    """Every page of the navigation, by URL path, in menu order ('/' itself only leads on to the start
+    page, 总览 at /overview)."""
     from dashboard import nav
-    return ["" if p[4] == DEFAULT_PAGE else p[4] for p in nav.existing()]
+    return [p[4] for p in nav.existing()]
 
 
 def default_scopes() -> list[str]:
