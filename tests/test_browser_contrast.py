@@ -117,6 +117,7 @@ def _leader_pages() -> list[tuple[str, str]]:
 
 
 PAGES = _leader_pages()
+WAIT_MS = 180_000       # per page, on a busy machine (a condition is awaited, never a fixed time)
 
 
 @pytest.mark.browser
@@ -124,13 +125,13 @@ PAGES = _leader_pages()
 def test_every_page_is_legible(page, streamlit_server, offsite_requests, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(streamlit_server + "/")
-    wait_for_app(page)
+    wait_for_app(page, timeout=WAIT_MS)
     problems = {}
     checked = {}
     for url_path, title in PAGES:
         page.goto(f"{streamlit_server}/{url_path}?quarter=2026Q3")
-        page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
-        wait_for_layout(page)
+        page.get_by_role("heading", name=title).first.wait_for(timeout=WAIT_MS)
+        wait_for_layout(page, timeout=WAIT_MS)
         assert not app_exceptions(page), url_path
         res = page.evaluate(CONTRAST_JS)
         checked[url_path] = res["checked"]

@@ -38,7 +38,7 @@ def funnel(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
             for i, n in enumerate(d["n"].to_list())]
     fig = go.Figure(go.Funnel(
         y=d["stage"].to_list(), x=d["n"].to_list(), text=text, textinfo="text", textposition="inside",
-        textfont=dict(size=16, color="#ffffff"),
+        textfont=dict(size=16, color="#000000"),   # ≥ 4.5:1 on every step colour
         marker=dict(color=STAGE_COLORS[:d.height]),
         connector=dict(line=dict(color=theme.GREY, width=1)),
         hovertemplate="%{y}:%{x:,} 件<extra></extra>"))
