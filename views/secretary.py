@@ -88,7 +88,7 @@ else:
         cols = st.columns(3)
         for col, c in zip(cols, rows[start:start + 3]):
             with col, st.container(border=True):
-                st.html(safe.html("<div class='se-case-kind'><b style='color:{}'>●</b> {} · {:%Y-%m-%d}</div>"
+                st.html(safe.html("<div class='se-case-kind'><b class='dot' style='--c:{}'>●</b> {} · {:%Y-%m-%d}</div>"
                                   "<b>{}</b><div class='kpi-foot'>第一书记 {} · 派出单位 {}({})</div>",
                                   topics.OUTCOME_COLORS.get(c['kind']), c['kind'], c['occurred_on'], c['title'],
                                   c['secretary_name'], c['unit_name'], c['unit_type']))

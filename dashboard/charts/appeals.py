@@ -60,6 +60,7 @@ def group_bars(df: pl.DataFrame, metric: str, label_col: str = "label", *, heigh
     fig = go.Figure(go.Bar(
         x=[v * 100 if is_rate else v for v in vals], y=[safe.plotly_text(v) for v in d[label_col].to_list()], orientation="h",
         marker_color=color, text=[_fmt(v, unit, is_rate) for v in vals], textposition="auto",
+        insidetextfont=dict(color="#000000"),      # ≥ 4.5:1 on red, gold and blue (white is 3.9:1 on red)
         cliponaxis=False, customdata=d[id_col].to_list() if id_col else None,
         hovertemplate="%{y}<br>" + label + ":%{text}<extra></extra>"))
     _layout(fig, height or max(220, 28 * d.height + 60), showlegend=False,
