@@ -54,3 +54,11 @@ def import_hostile(tables: dict[str, pl.DataFrame], db: Path, workdir: Path) -> 
     res = pub.import_files([xlsx], db, mode="replace")
     assert res.published, res.plan.summary() + "\n" + "\n".join(i.message for i in res.plan.issues[:10])
     return db
+
+
+def hostile_copy(source: Path, tables: dict[str, pl.DataFrame], workdir: Path) -> Path:
+    """A copy of warehouse `source` in `workdir` with the hostile tables imported (see import_hostile)."""
+    import shutil
+    db = Path(workdir) / "warehouse.duckdb"
+    shutil.copyfile(source, db)
+    return import_hostile(tables, db, Path(workdir))

@@ -353,26 +353,18 @@ def test_every_text_meets_the_floor_and_is_never_cut(page, streamlit_server, off
     assert {"40%", "60%", "80%", "100%"} <= set(m["charts"]["trend"]), m["charts"]["trend"]
     screenshot(page, f"bigscreen-legible-{name}")
 
-    chain_id, chain_name = _longest(raw, "chains", "chain_id")
-    page.goto(f"{streamlit_server}/bigscreen?interval=600&start={chain_id}")
-    page.wait_for_function("(n) => document.querySelector('.bs-scope-n')?.textContent === n", arg=chain_name,
-                           timeout=60_000)
-    _settled(page)
-    m = _legible(page, w, h)
-    assert page.inner_text(".bs-scope-n") == chain_name                       # the full name, fitted
-    assert any(chain_name in t for t in m["charts"]["rank"]), m["charts"]["rank"]
-    screenshot(page, f"bigscreen-longest-chain-{name}")
-
-    park_id, park_name = _longest(raw, "parks", "park_id")
-    page.goto(f"{streamlit_server}/bigscreen?interval=600&rotate=park&start={park_id}")
-    page.wait_for_function("(n) => document.querySelector('.bs-scope-n')?.textContent === n", arg=park_name,
-                           timeout=60_000)
-    _settled(page)
-    m = _legible(page, w, h)
-    assert page.inner_text(".bs-scope-n") == park_name
-    assert any(park_name in t for t in m["charts"]["rank"]), m["charts"]["rank"]
-    assert park_name in m["labels"]                                           # the current park is labelled
-    screenshot(page, f"bigscreen-longest-park-{name}")
+    for table, key, rotate in (("chains", "chain_id", ""), ("parks", "park_id", "&rotate=park")):
+        sid, sname = _longest(raw, table, key)
+        page.goto(f"{streamlit_server}/bigscreen?interval=600{rotate}&start={sid}")
+        page.wait_for_function("(n) => document.querySelector('.bs-scope-n')?.textContent === n", arg=sname,
+                               timeout=60_000)
+        _settled(page)
+        m = _legible(page, w, h)
+        assert page.inner_text(".bs-scope-n") == sname                        # the full name, fitted
+        assert any(sname in t for t in m["charts"]["rank"]), m["charts"]["rank"]
+        if table == "parks":
+            assert sname in m["labels"]                                       # the current park is labelled
+        screenshot(page, f"bigscreen-longest-{table[:-1]}-{name}")
     assert app_exceptions(page) == []
 
 

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 
 from browser_support import StreamlitServer, app_exceptions, open_page
 from dashboard import db, export
-from hostile import FORMULA_START, PAYLOADS, import_hostile
+from hostile import FORMULA_START, PAYLOADS, hostile_copy
 from test_dataio import demo_tables, small_file, small_tables  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,10 +154,7 @@ def test_rates_found_by_name_when_the_caller_says_nothing(raw):
 # ------------------------------------------------------------------------------- the hostile warehouse
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory, small_file, small_tables) -> Path:
-    d = tmp_path_factory.mktemp("hostile")
-    w = d / "warehouse.duckdb"
-    shutil.copyfile(small_file, w)
-    return import_hostile(small_tables, w, d)
+    return hostile_copy(small_file, small_tables, tmp_path_factory.mktemp("hostile"))
 
 
 PAGES = ["overview", "chain", "park", "cultivation", "coverage", "secretary", "appeals", "pairing",

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from browser_support import StreamlitServer, app_exceptions, open_page, screenshot, wait_for_app  # noqa: F401
-from hostile import PAYLOADS, import_hostile
+from hostile import PAYLOADS, hostile_copy
 from test_dataio import demo_tables, small_file, small_tables  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,10 +61,7 @@ DOM_PROBE = """
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory, small_file, small_tables) -> Path:
-    d = tmp_path_factory.mktemp("hostile_pages")
-    w = d / "warehouse.duckdb"
-    shutil.copyfile(small_file, w)
-    return import_hostile(small_tables, w, d)
+    return hostile_copy(small_file, small_tables, tmp_path_factory.mktemp("hostile_pages"))
 
 
 @pytest.fixture(scope="module")
