@@ -9,12 +9,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from . import drill, filters as flt, safe, targets
+from . import drill, filters as flt, lazy, safe, targets
 from .db import run_query
 from .kpis import STATUS_WORD, TARGET_RULE
 from .paths import ROOT
 
 CSS_FILE = ROOT / "static" / "css" / "alerts.css"
+ROW_PX = 64                # height of one 督办 row in the scrolling box
 
 
 def css() -> None:
@@ -69,9 +70,16 @@ def attention_panel(f: flt.Filters, *, key: str = "al", height: int = 440, title
         st.success(f"{f.quarter} 全部 {df.height} 项年度目标进度正常。")
         return df
     one_scope = df["scope_id"].n_unique() == 1 and not link
-    with st.container(height=min(height, 64 * al.height + 26), border=True, key=f"{key}_list"):
-        for i, r in enumerate(al.iter_rows(named=True)):
+    box = min(height, ROW_PX * al.height + 26)
+    # Before the browser has drawn a page of this session, only the rows that fit the box (the rest
+    # follow right after the first paint: dashboard/lazy.py).
+    shown = al if lazy.painted() else al.head(box // ROW_PX + 1)
+    with st.container(height=box, border=True, key=f"{key}_list"):
+        for i, r in enumerate(shown.iter_rows(named=True)):
             _row(r, f"{key}_{i}", link, with_scope=not one_scope)
+        if shown.height < al.height:
+            st.caption(f"其余 {al.height - shown.height} 项加载中…")
+            lazy.report_when_painted()
     st.caption("判断规则(时间过半、任务过半):流量指标应达 = 年度目标 × 时间进度;存量与比率指标应达 = 年初基数 + "
                "(目标 − 基数)× 时间进度。达到应达为正常,差距在全年计划量 10% 以内为关注,其余为滞后。",
                help=TARGET_RULE)

@@ -148,17 +148,23 @@ def app(warehouse_path):
     from streamlit import config as st_config
     from streamlit.testing.v1 import AppTest
 
+    from dashboard import lazy
+
     st_config.set_option("client.showErrorDetails", "full")  # tests want the real message
 
-    def run(page: str = "streamlit_app.py", expect_ok: bool = True, role: str | None = "auto", **query):
+    def run(page: str = "streamlit_app.py", expect_ok: bool = True, role: str | None = "auto",
+            painted: bool = True, **query):
         """`role`: a role (or a test user name) signed in for this run; None = anonymous; "auto" (default) =
-        leader, or for a page only another role may open (数据管理, 账号管理, 审计) that role."""
+        leader, or for a page only another role may open (数据管理, 账号管理, 审计) that role.
+        `painted=False`: the session's first page, before its browser has drawn anything."""
         at = AppTest._unsigned_from_file(os.path.join(ROOT, page), default_timeout=120)
         if role == "auto":
             role = role_for_page(page)
         if role is not None:
             for k, v in session_state_for(role).items():
                 at.session_state[k] = v
+        if painted:     # what a browser reports after drawing its first page (dashboard/lazy.py)
+            at.session_state[lazy.PAINTED_KEY] = True
         for k, v in query.items():
             at.query_params[k] = v
         at.run()

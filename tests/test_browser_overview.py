@@ -15,6 +15,9 @@ def test_overview_renders_chinese_offline(page, streamlit_server, offsite_reques
     n_cards = len(kpis.OVERVIEW_KPIS)
     page.locator('[data-testid="stMetric"]').nth(n_cards - 1).wait_for(timeout=60_000)
     assert page.locator('[data-testid="stMetric"]').count() == n_cards
+    # the charts and the rest of the 督办 list come once the browser has drawn the first screen
+    page.locator(".js-plotly-plot").nth(5).wait_for(timeout=60_000)
+    page.get_by_text("加载中").first.wait_for(state="detached", timeout=60_000)
     assert page.locator(".js-plotly-plot").count() >= 6
     # the CJK font is really used for the text (no boxes): the browser has the glyphs
     assert page.evaluate("document.fonts.check('16px \"Noto Sans CJK SC\"', '链长制党建引领企业数')")
