@@ -6,9 +6,10 @@ streamlit_app.py directly also works, but a login then lasts only until the page
 """
 import streamlit as st
 
-from dashboard import warmup
+from dashboard import prefetch, warmup
 from dashboard.auth.routes import routes
 
 warmup.run()        # once, at server start: warm imports, then out of the garbage collector's way
+prefetch.start()    # every scope's panels computed in the background (dashboard/prefetch.py)
 
 app = st.App("streamlit_app.py", routes=routes())

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from . import queries, scope
+from . import prefetch, queries, scope
 from .paths import absolute_path, resolve_db
 
 
@@ -234,7 +234,8 @@ def _cached_execute():
 
     # cache_resource, not cache_data: a hit hands out the cached DataFrame itself instead of unpickling
     # a copy on every run (polars frames are immutable; every operation returns a new frame).
-    @st.cache_resource(show_spinner=False, max_entries=4096)
+    # max_entries: every panel of every scope of a version (dashboard/prefetch.py: ~4,500 at ×1) and more.
+    @st.cache_resource(show_spinner=False, max_entries=16384)
     def _run(version_key: tuple, name: str, items: tuple) -> pl.DataFrame:
         v = Version(*version_key)
         return execute(name, dict(items), v, _checked=True)
@@ -268,12 +269,23 @@ def run_query(name: str, **params) -> pl.DataFrame:
     if _cached is None:
         _cached = _cached_execute()
     items = tuple(sorted((k, _normalise(v)) for k, v in params.items()))
-    df = _cached(current_version().key, name, items)
+    v = current_version()
+    df = _cached(v.key, name, items)
+    prefetch.learn(name, items, v)
     if rows_only:
         df = grant.rows(df, q.rows, params)
     for fn in list(observers):
         fn(name, params, df)
     return df
+
+
+def warm(name: str, items: tuple, version: Version) -> None:
+    """Put a result in the cache run_query reads, without a session (dashboard.prefetch: the server's
+    own thread, nothing is handed to anyone; run_query checks the grant of whoever asks later)."""
+    global _cached
+    if _cached is None:
+        _cached = _cached_execute()
+    _cached(version.key, name, items)
 
 
 _MEMBERSHIP_SQL = """SELECT (SELECT park_id FROM enterprises WHERE enterprise_id = $e) AS park_id,

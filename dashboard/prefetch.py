@@ -1,0 +1,225 @@
+"""Every scope's panels ready before anyone asks for them.
+
+Under the load benchmark (tools/bench/load.py, ×25 warehouse) about 60 % of the server's script time was
+the warehouse answering a panel query for a scope nobody had opened yet (the first 总览 of 纳米科技, the
+first 企业培育 of 园区 P05 …): 0.1–1.2 s each, paid by whoever came first, while the same query for a scope
+already seen costs nothing (`db.run_query` caches per warehouse version).
+
+So the server learns, from the page runs themselves, which queries a page asks for with which
+parameters — as templates in which the chain and the park are variables — and a background thread runs
+each template for every scope (the district, each chain, each park) of the current warehouse version,
+filling the same cache the pages read. When a new version is published it does the same for that
+version. Nothing a page shows changes: the same named queries with the same parameters, only earlier.
+
+The templates learnt are kept beside the warehouse (`<warehouse>.prefetch.json`), so a restarted server
+or a new replica warms at once. `DASHBOARD_PREFETCH=0` turns all of this off.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from . import db, queries
+
+log = logging.getLogger("dashboard.prefetch")
+
+CHAIN, PARK = "chain_id", "park_id"
+VAR = {CHAIN: "<chain>", PARK: "<park>"}   # a template's variables
+POLL_S = 10.0                               # how often the thread looks for a new warehouse version
+_lock = threading.Lock()
+_templates: set[tuple] = set()              # (query name, items with <chain>/<park> in place of an id)
+_pairs: set[tuple[str, str]] = set()        # chain × park views someone opened (a chain account's park …)
+_ids: dict[tuple, tuple[frozenset, frozenset]] = {}
+_dirty = threading.Event()                  # a template was learnt: warm it, and save the list
+_thread: threading.Thread | None = None
+_learning = False                           # start() was called: page runs teach templates
+_done: set = set()                          # (version key, name, items) warmed already
+stats = {"warmed": 0, "seconds": 0.0, "version": None, "templates": 0}
+
+
+def enabled() -> bool:
+    return os.environ.get("DASHBOARD_PREFETCH", "1") != "0"
+
+
+def _scope_ids(v: db.Version) -> tuple[frozenset, frozenset]:
+    got = _ids.get(v.key)
+    if got is None:
+        with db.cursor(v) as cur:
+            rows = cur.sql("SELECT chain_id, park_id FROM dim_scope").fetchall()
+        chains = frozenset(c for c, _ in rows if c not in ("*", "-"))
+        parks = frozenset(p for _, p in rows if p not in ("*", "-"))
+        _ids.clear()
+        _ids[v.key] = got = (chains, parks)
+    return got
+
+
+def learn(name: str, items: tuple, version: db.Version) -> None:
+    """Called by `db.run_query` for every query a page asks for (cheap: one set lookup)."""
+    if not _learning:
+        return
+    q = queries.load(name)
+    if "quarter_end" not in q.params or not ({CHAIN, PARK} & set(q.params)):
+        return                                      # not a panel of a scope (an enterprise, a search …)
+    try:
+        chains, parks = _scope_ids(version)
+    except Exception:  # noqa: BLE001 - an unreadable warehouse: the page says so; nothing to learn
+        return
+    ids = {CHAIN: chains, PARK: parks}
+    tpl = (name, tuple((k, VAR[k] if k in VAR and val in ids[k] else val) for k, val in items))
+    d = dict(items)
+    pair = (d.get(CHAIN), d.get(PARK)) if d.get(CHAIN) in chains and d.get(PARK) in parks else None
+    if tpl not in _templates or (pair and pair not in _pairs):
+        with _lock:
+            _templates.add(tpl)
+            if pair:
+                _pairs.add(pair)
+        _dirty.set()
+
+
+def expand(tpl: tuple, chains, parks, pairs=()) -> list[tuple]:
+    """The items of every scope a template covers: a chain's template → every chain; a park's → every
+    park; the district's (no id) → the district, every chain and every park; a chain × park template →
+    the chain × park views someone has opened (169 of them for every page would be too many)."""
+    name, items = tpl
+    d = dict(items)
+    has_c, has_p = d.get(CHAIN) == VAR[CHAIN], d.get(PARK) == VAR[PARK]
+    if has_c and has_p:
+        return [tuple(sorted({**d, CHAIN: c, PARK: p}.items())) for c, p in sorted(pairs)
+                if c in chains and p in parks]
+    out = []
+    if has_c:
+        out += [{**d, CHAIN: c} for c in sorted(chains)]
+    elif has_p:
+        out += [{**d, PARK: p} for p in sorted(parks)]
+    else:
+        out.append(d)
+        if CHAIN in d:
+            out += [{**d, CHAIN: c} for c in sorted(chains)]
+        if PARK in d:
+            out += [{**d, PARK: p} for p in sorted(parks)]
+    return [tuple(sorted(x.items())) for x in out]
+
+
+# ---------------------------------------------------------------------------------------- persistence
+def _file() -> Path:
+    return Path(str(db.db_path()) + ".prefetch.json")
+
+
+def _encode(v):
+    if isinstance(v, dt.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, tuple):
+        return {"tuple": [_encode(x) for x in v]}
+    return v
+
+
+def _decode(v):
+    if isinstance(v, dict) and "date" in v:
+        return dt.date.fromisoformat(v["date"])
+    if isinstance(v, dict) and "tuple" in v:
+        return tuple(_decode(x) for x in v["tuple"])
+    return v
+
+
+def save() -> None:
+    with _lock:
+        rows = sorted([name, [[k, _encode(v)] for k, v in items]] for name, items in _templates)
+        rows.append(["<pairs>", sorted(list(p) for p in _pairs)])
+    path = _file()
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:                             # a read-only data directory: learn again next time
+        log.info("cannot save prefetch templates to %s: %s", path, e)
+
+
+def load() -> int:
+    try:
+        rows = json.loads(_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    known = set(queries.all_names())
+    with _lock:
+        for name, items in rows:
+            if name == "<pairs>":
+                _pairs.update((c, p) for c, p in items)
+            elif name in known:                        # a query removed since is forgotten
+                _templates.add((name, tuple((k, _decode(v)) for k, v in items)))
+    return len(_templates)
+
+
+# ---------------------------------------------------------------------------------------- the thread
+def warm_now() -> int:
+    """One pass: every learnt template for every scope of the current version (what the thread does
+    whenever something new was learnt or the version changed). Returns the number of results computed."""
+    done = _done
+    v = db.current_version()
+    first = next(iter(done), None)
+    if first is not None and first[0] != v.key:
+        done.clear()                                 # a new version: everything again
+    chains, parks = _scope_ids(v)
+    n = 0
+    with _lock:
+        tpls = sorted(_templates, key=repr)
+        pairs = set(_pairs)
+    for name, items in tpls:
+        try:
+            queries.check_params(queries.load(name), dict(items))
+        except queries.QueryError:                   # the query's parameters changed since it was learnt
+            continue
+        for it in expand((name, items), chains, parks, pairs):
+            key = (v.key, name, it)
+            if key in done:
+                continue
+            db.warm(name, it, v)
+            done.add(key)
+            n += 1
+            if db.current_version() != v:            # published meanwhile: start on the new version
+                _dirty.set()
+                return n
+    return n
+
+
+def _loop() -> None:
+    while True:
+        _dirty.wait(POLL_S)
+        save_now = _dirty.is_set()
+        _dirty.clear()
+        try:
+            v = db.current_version()
+            t0 = time.perf_counter()
+            n = warm_now()
+            if n:
+                stats.update(warmed=stats["warmed"] + n, seconds=round(stats["seconds"] + time.perf_counter() - t0, 1),
+                             version=v.path, templates=len(_templates))
+                log.info("prefetched %d panel results in %.1f s", n, time.perf_counter() - t0)
+            if save_now:
+                save()
+        except db.WarehouseError:
+            pass                                     # no readable warehouse now: the pages say so
+        except Exception:  # noqa: BLE001 - the thread must outlive one bad query
+            log.exception("prefetch failed")
+            time.sleep(POLL_S)
+
+
+def start(background: bool = True) -> bool:
+    """Learn from page runs from now on and start the background thread (once per process; the server
+    does it at start). `background=False`: learn only (call warm_now() yourself)."""
+    global _thread, _learning
+    if _thread is not None or not enabled():
+        return False
+    load()
+    _learning = True
+    if not background:
+        return True
+    _thread = threading.Thread(target=_loop, name="dashboard-prefetch", daemon=True)
+    _thread.start()
+    if _templates:
+        _dirty.set()
+    return True

@@ -1,0 +1,110 @@
+"""dashboard/prefetch.py: the server learns from the page runs which panel queries a page asks for, and
+computes them for every scope of the current warehouse version before anyone asks — the same named
+queries with the same parameters, so the numbers are the ones the page would compute itself.
+
+Each test reads a copy of the demo warehouse of its own (a version no other test has cached)."""
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from conftest import scalar
+from sample_params import SAMPLES
+
+from dashboard import db, prefetch
+
+Q = SAMPLES["quarter_end"]
+
+
+@pytest.fixture
+def learning(monkeypatch, warehouse_path, tmp_path):
+    """prefetch learning (no thread), fresh state, on a private copy of the warehouse."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    monkeypatch.setattr(db, "_override", None)
+    db.set_db_path(copy)
+    for name, value in (("_templates", set()), ("_pairs", set()), ("_done", set()), ("_ids", {}),
+                        ("_learning", False), ("_thread", None)):
+        monkeypatch.setattr(prefetch, name, value)
+    executed: list[tuple[str, dict]] = []
+    original = db.execute
+
+    def counted(name, params, version=None, **kw):
+        executed.append((name, dict(params)))
+        return original(name, params, version, **kw)
+
+    monkeypatch.setattr(db, "execute", counted)
+    assert prefetch.start(background=False)
+    yield executed, copy
+    db.set_db_path(None)
+
+
+def _n_chains_parks(raw) -> tuple[int, int]:
+    return scalar(raw, "SELECT count(*) FROM chains"), scalar(raw, "SELECT count(*) FROM parks")
+
+
+def test_a_district_visit_warms_every_chain_and_park(learning, raw):
+    executed, _ = learning
+    n_chains, n_parks = _n_chains_parks(raw)
+    db.run_query("shared/kpi_trend", quarter_end=Q, chain_id="*", park_id="*")        # as 总览 asks
+    db.run_query("overview/chain_ranking", quarter_end=Q, park_id="*")
+    assert len(executed) == 2
+    executed.clear()
+
+    n = prefetch.warm_now()
+    # kpi_trend: the district, every chain, every park; chain_ranking (no chain parameter): district + parks
+    assert n == (1 + n_chains + n_parks) + (1 + n_parks)
+    assert len(executed) == n - 2                       # the two asked for were cached already
+    assert {p["chain_id"] for name, p in executed if name == "shared/kpi_trend"} >= {"C01", "*"}
+    assert prefetch.warm_now() == 0                     # nothing new: nothing again
+
+    # A chain's page now finds its result ready — the same frame the query gives when run directly.
+    executed.clear()
+    got = db.run_query("shared/kpi_trend", quarter_end=Q, chain_id="C03", park_id="*")
+    park = db.run_query("overview/chain_ranking", quarter_end=Q, park_id="P05")
+    assert executed == []
+    assert_frame_equal(got, db.execute("shared/kpi_trend", {"quarter_end": Q, "chain_id": "C03", "park_id": "*"}))
+    assert_frame_equal(park, db.execute("overview/chain_ranking", {"quarter_end": Q, "park_id": "P05"}))
+    assert got.height > 0 and park.height > 0
+
+
+def test_chain_park_views_seen_are_warmed_and_remembered(learning):
+    executed, copy = learning
+    db.run_query("shared/kpi_trend", quarter_end=Q, chain_id="C03", park_id="P05")    # a chain account's park
+    db.run_query("shared/target_status", quarter_end=Q, chain_id="C03", park_id="P05")
+    prefetch.warm_now()
+    executed.clear()
+    # the other query of that page for the same chain × park view is ready; another pair is not guessed
+    db.run_query("shared/target_status", quarter_end=Q, chain_id="C03", park_id="P05")
+    assert executed == []
+    db.run_query("shared/kpi_trend", quarter_end=Q, chain_id="C04", park_id="P06")
+    assert len(executed) == 1
+
+    # the templates and pairs learnt survive a restart (kept beside the warehouse)
+    prefetch.save()
+    assert (copy.parent / (copy.name + ".prefetch.json")).is_file()
+    templates, pairs = set(prefetch._templates), set(prefetch._pairs)
+    prefetch._templates.clear()
+    prefetch._pairs.clear()
+    assert prefetch.load() == len(templates)
+    assert prefetch._templates == templates and prefetch._pairs == pairs == {("C03", "P05"), ("C04", "P06")}
+
+
+def test_a_new_version_is_warmed_again(learning, tmp_path):
+    executed, copy = learning
+    db.run_query("coverage/by_chain", quarter_end=Q, park_id="*")
+    first = prefetch.warm_now()
+    assert first > 1
+    # publish: another file at the path the server reads (a new version of the warehouse)
+    newer = tmp_path / "v2.duckdb"
+    shutil.copyfile(copy, newer)
+    db.set_db_path(newer)
+    executed.clear()
+    assert prefetch.warm_now() == first
+    assert len(executed) == first                       # computed on the new version, nothing reused
+    assert {name for name, _ in executed} == {"coverage/by_chain"}
+    assert isinstance(db.run_query("coverage/by_chain", quarter_end=Q, park_id="P01"), pl.DataFrame)
+    assert len(executed) == first
