@@ -780,7 +780,11 @@ class LoadBench:
                 self._record(Run(number, first, first, "*", time.monotonic() - self.t0, float("nan"), 0, 0, 0,
                                  False, True, ok=False, error=f"无法连接:{e}"))
                 return
-            login = await sess.sign_in(first, "*", self.t0)
+            try:
+                login = await sess.sign_in(first, "*", self.t0)
+            except (ConnectionError, OSError) as e:          # the server went away during the login
+                login = Run(number, first, "登录", "*", time.monotonic() - self.t0, float("nan"), 0, 0, 0, False,
+                            True, kind="login", ok=False, error=f"登录时连接中断:{e}")
             self._record(login)
             if not login.ok:
                 return
@@ -850,6 +854,7 @@ class LoadBench:
             ensure_accounts, max(self.s.sessions, 1), self.s.seed, self.s.roles)
         self.pages = sorted({p for a in self.accounts[:max(self.s.sessions, 1)]
                              for p in pages_for(a.role, self.s.pages)})
+        settled = await self._settle()
         self.t0 = time.monotonic()
         sampler = asyncio.create_task(self._sample_rss())
         rss_start = self._rss_mb()
@@ -880,7 +885,30 @@ class LoadBench:
                              "rss_end_mb": round(rss_end, 1),
                              "cpu_cores": round((cpu_end - cpu_start) / wall, 2) if wall > 0 else None}
         out["idle"] = idle
+        out["settle_s"] = settled
         return out
+
+    async def _settle(self, quiet_cores: float = 0.05, quiet_s: float = 3.0, limit_s: float = 300.0) -> float | None:
+        """Wait until the server is idle (its start-up work — the panels it computes for every scope in the
+        background, dashboard/prefetch.py — is done): below `quiet_cores` for `quiet_s` seconds. Returns
+        the seconds waited (None when the server's process ids are unknown)."""
+        if not self.s.pids:
+            return None
+        start = time.monotonic()
+        quiet_since = None
+        last = self._cpu_s()
+        while time.monotonic() - start < limit_s:
+            await asyncio.sleep(0.5)
+            now = self._cpu_s()
+            busy = (now - last) / 0.5 if now is not None and last is not None else 0.0
+            last = now
+            if busy < quiet_cores:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= quiet_s:
+                    break
+            else:
+                quiet_since = None
+        return round(time.monotonic() - start, 1)
 
 
 
@@ -969,6 +997,8 @@ def format_report(res: dict) -> str:
             f"全部:p50 {_f(res['p50_ms'])} ms,p95 {_f(res['p95_ms'])} ms;该范围首次:p50 {_f(res['cold_p50_ms'])} ms,"
             f"p95 {_f(res['cold_p95_ms'])} ms;重复:p50 {_f(res['warm_p50_ms'])} ms,p95 {_f(res['warm_p95_ms'])} ms",
             f"每次页面运行平均传输 {res['bytes_per_run'] / 1024:,.0f} KB"]
+    if res.get("settle_s") is not None:
+        out.append(f"开始前等待服务端空闲(后台为各范围预先计算面板结果){res['settle_s']:.0f} 秒")
     sv = res.get("server")
     if sv:
         out.append(f"服务端内存 RSS:开始 {sv['rss_start_mb']:.0f} MiB,峰值 {sv['rss_peak_mb']:.0f} MiB,结束 "
