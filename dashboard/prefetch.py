@@ -33,7 +33,6 @@ VAR = {CHAIN: "<chain>", PARK: "<park>"}   # a template's variables
 POLL_S = 10.0                               # how often the thread looks for a new warehouse version
 _lock = threading.Lock()
 _templates: set[tuple] = set()              # (query name, items with <chain>/<park> in place of an id)
-_pairs: set[tuple[str, str]] = set()        # chain × park views someone opened (a chain account's park …)
 _ids: dict[tuple, tuple[frozenset, frozenset]] = {}
 _dirty = threading.Event()                  # a template was learnt: warm it, and save the list
 _thread: threading.Thread | None = None
@@ -71,26 +70,22 @@ def learn(name: str, items: tuple, version: db.Version) -> None:
         return
     ids = {CHAIN: chains, PARK: parks}
     tpl = (name, tuple((k, VAR[k] if k in VAR and val in ids[k] else val) for k, val in items))
-    d = dict(items)
-    pair = (d.get(CHAIN), d.get(PARK)) if d.get(CHAIN) in chains and d.get(PARK) in parks else None
-    if tpl not in _templates or (pair and pair not in _pairs):
+    if tpl not in _templates:
         with _lock:
             _templates.add(tpl)
-            if pair:
-                _pairs.add(pair)
         _dirty.set()
 
 
-def expand(tpl: tuple, chains, parks, pairs=()) -> list[tuple]:
+def expand(tpl: tuple, chains, parks) -> list[tuple]:
     """The items of every scope a template covers: a chain's template → every chain; a park's → every
-    park; the district's (no id) → the district, every chain and every park; a chain × park template →
-    the chain × park views someone has opened (169 of them for every page would be too many)."""
+    park; the district's (no id) → the district, every chain and every park. A chain × park view (a chain
+    account looking at one park) is computed when asked: all 169 of them for every page would be ~40 times
+    the work, and under the load benchmark warming the pairs people opened cost more than it saved."""
     name, items = tpl
     d = dict(items)
     has_c, has_p = d.get(CHAIN) == VAR[CHAIN], d.get(PARK) == VAR[PARK]
     if has_c and has_p:
-        return [tuple(sorted({**d, CHAIN: c, PARK: p}.items())) for c, p in sorted(pairs)
-                if c in chains and p in parks]
+        return []
     out = []
     if has_c:
         out += [{**d, CHAIN: c} for c in sorted(chains)]
@@ -129,7 +124,6 @@ def _decode(v):
 def save() -> None:
     with _lock:
         rows = sorted([name, [[k, _encode(v)] for k, v in items]] for name, items in _templates)
-        rows.append(["<pairs>", sorted(list(p) for p in _pairs)])
     path = _file()
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -147,9 +141,7 @@ def load() -> int:
     known = set(queries.all_names())
     with _lock:
         for name, items in rows:
-            if name == "<pairs>":
-                _pairs.update((c, p) for c, p in items)
-            elif name in known:                        # a query removed since is forgotten
+            if name in known:                        # a query removed since is forgotten
                 _templates.add((name, tuple((k, _decode(v)) for k, v in items)))
     return len(_templates)
 
@@ -167,13 +159,12 @@ def warm_now() -> int:
     n = 0
     with _lock:
         tpls = sorted(_templates, key=repr)
-        pairs = set(_pairs)
     for name, items in tpls:
         try:
             queries.check_params(queries.load(name), dict(items))
         except queries.QueryError:                   # the query's parameters changed since it was learnt
             continue
-        for it in expand((name, items), chains, parks, pairs):
+        for it in expand((name, items), chains, parks):
             key = (v.key, name, it)
             if key in done:
                 continue

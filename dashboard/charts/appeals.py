@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from . import memo
 from .. import safe, theme, vocab
 from .base import _layout, first_quarter_note, rate_axis
 
@@ -109,3 +110,6 @@ def members_line(df: pl.DataFrame, *, height: int = 260) -> go.Figure:
                         range=[0, max(3, new_top * 3)], dtick=1 if new_top < 5 else None,
                         tickmode="linear" if new_top < 5 else "auto"))
     return first_quarter_note(fig, len(x))
+
+
+memo.memoise_builders(globals())

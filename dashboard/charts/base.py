@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from . import memo
 from .. import safe, theme
 from ..kpis import BY_KEY, fmt_value
 
@@ -154,3 +155,6 @@ def trend(df: pl.DataFrame, metrics: list[str], *, title: str | None = None, hei
                          tickmode="auto", tickformat=",d")),   # its own round ticks (not synced to the left grid)
             barmode="group")
     return first_quarter_note(fig, len(x))
+
+
+memo.memoise_builders(globals())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from . import memo
 from .. import labels as L
 from .. import safe, theme
 from .base import _layout
@@ -122,3 +123,6 @@ def support_history(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
         fig.update_yaxes(range=[0, top * 1.18 if top else 1], row=1, col=i)
     fig.update_annotations(font=dict(size=13, family=theme.FONT_STACK))
     return fig
+
+
+memo.memoise_builders(globals())

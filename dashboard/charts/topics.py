@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from . import memo
 from .. import labels as L
 from .. import safe, theme, vocab
 from .base import _layout, first_quarter_note, rate_axis
@@ -226,3 +227,6 @@ def members_trend(df: pl.DataFrame, *, height: int = 300) -> go.Figure:
             yaxis2=dict(title=None, overlaying="y", side="right", showgrid=False, range=[0, new_max * 3],
                         showticklabels=False))
     return first_quarter_note(fig, len(x))
+
+
+memo.memoise_builders(globals())
