@@ -69,6 +69,14 @@ def test_only_the_auditor_opens_the_audit_page(app):
     at.text_input(key="au_user").input("t_chain").run()
     assert set(at.dataframe[0].value["用户"]) == {"t_chain"}
     assert not at.metric and not at.get("plotly_chart")   # no business data on this page
+    # the period: dates typed (the calendar pop-up would be English), a bad one said in Chinese
+    at.selectbox(key="au_period").set_value(0).run()
+    yesterday = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() - dt.timedelta(days=1)
+    at.text_input(key="au_to").input(str(yesterday)).run()
+    assert "t_chain" not in set(at.dataframe[0].value["用户"])          # today's record is after the end
+    at.text_input(key="au_to").input("2026/13/01").run()
+    assert any("结束日期应写作 2026-11-01" in e.value and "2026/13/01" in e.value for e in at.error)
+    assert set(at.dataframe[0].value["用户"]) == {"t_chain"}            # fell back to today
     for role in ("leader", "chain", "data_admin", "sys_admin"):
         at = app("views/audit.py", role=role)
         assert any("无权访问" in e.value for e in at.error), role

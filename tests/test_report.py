@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from dashboard import cli, kpis
+from dashboard import cli, kpis, labels
 from dashboard.report import check, content, layout, pdf, pptx_deck
 from dashboard.report.layout import zh
 
@@ -288,6 +288,9 @@ def test_appendix_holds_every_definition(prs):
         for k in kpis.KPIS:
             assert zh(k.definition) in cells, k.label
             assert zh(k.label) in cells
+        # the source tables by their Chinese names, never the warehouse's identifiers
+        assert any(labels.tables_text("appeals") in c for c in cells)        # 企业诉求
+        assert not [c for c in cells if re.search(r"\b[a-z]+_[a-z_]+\b|\b(appeals|enterprises|targets)\b", c)]
 
 
 def test_checker_passes_layout_fonts_placeholders(prs):

@@ -17,15 +17,40 @@ st.caption(f"日志只追加、不可修改或删除,每条记录以密钥哈希
 v = audit.verify()
 (st.success if v.ok else st.error)(v.text, icon=":material/verified_user:" if v.ok else ":material/gpp_bad:")
 
-today = dt.date.today()
-c1, c2, c3, c4 = st.columns([1, 1, 1, 1.4])
-start = c1.date_input("开始日期", today - dt.timedelta(days=30), key="au_from")
-end = c2.date_input("结束日期", today, key="au_to")
+# A period, or dates typed as 2026-11-01: Streamlit's calendar pop-up speaks English (month and weekday
+# names) and cannot be translated.
+PERIODS = {7: "最近 7 天", 30: "最近 30 天", 90: "最近 90 天", 365: "最近一年", 0: "自定义日期"}
+BJ = dt.timezone(dt.timedelta(hours=8))
+today = dt.datetime.now(BJ).date()     # the day in Beijing (the server's clock may run on UTC)
+c0, c1, c2, c3, c4 = st.columns([0.9, 0.8, 0.8, 0.9, 1.4])
+days = c0.selectbox("时间范围", list(PERIODS), index=1, format_func=PERIODS.get, key="au_period")
+custom = days == 0
+span = 30 if custom else days
+start_txt = c1.text_input("开始日期", str(today - dt.timedelta(days=span)), key="au_from", disabled=not custom,
+                          placeholder="如 2026-11-01")
+end_txt = c2.text_input("结束日期", str(today), key="au_to", disabled=not custom, placeholder="如 2026-11-30")
 user = c3.text_input("用户", key="au_user", placeholder="全部用户")
 acts = c4.multiselect("操作", list(audit.ACTIONS), format_func=audit.ACTIONS.get, key="au_actions",
                       placeholder="全部操作")
 
-BJ = dt.timezone(dt.timedelta(hours=8))
+
+def _day(text: str, what: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        st.error(f"{what}应写作 2026-11-01 这样的形式(年-月-日),收到「{text.strip()[:20]}」;按 {default} 查询。")
+        return default
+
+
+if custom:
+    start = _day(start_txt, "开始日期", today - dt.timedelta(days=30))
+    end = _day(end_txt, "结束日期", today)
+else:
+    start, end = today - dt.timedelta(days=days), today
+if end < start:
+    st.error(f"结束日期 {end} 早于开始日期 {start};已对调。")
+    start, end = end, start
+
 since = dt.datetime.combine(start, dt.time(), BJ)
 until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), BJ)
 rows = audit.query(since=since, until=until, user=user.strip() or None)

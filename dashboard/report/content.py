@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .. import kpis, vocab
+from .. import kpis, labels, vocab
 from .. import targets as tg
 from ..db import quarter_label, run_query
 from ..kpis import BY_KEY, STATUS_WORD, TARGET_RULE, Headline, fmt_value
@@ -843,9 +843,9 @@ def appendix_keys() -> list[str]:
 
 def slides_appendix() -> list[Slide]:
     widths = [1.7, 0.6, 8.0, L.CONTENT_W - 10.3]
-    rows = [[Cell(BY_KEY[k].label, bold=True), BY_KEY[k].unit, BY_KEY[k].definition, BY_KEY[k].tables]
+    rows = [[Cell(BY_KEY[k].label, bold=True), BY_KEY[k].unit, BY_KEY[k].definition, labels.tables_text(BY_KEY[k].tables)]
             for k in appendix_keys()]
-    rows.append([Cell("年度目标状态", bold=True), "—", TARGET_RULE, "targets"])
+    rows.append([Cell("年度目标状态", bold=True), "—", TARGET_RULE, labels.tables_text("targets")])
     size = 10
     pages = L.split_rows_by_height(rows, widths, size, L.BOTTOM - 1.2, row_h=0.3)
     out = []
