@@ -38,6 +38,9 @@ _dirty = threading.Event()                  # a template was learnt: warm it, an
 _thread: threading.Thread | None = None
 _learning = False                           # start() was called: page runs teach templates
 _done: set = set()                          # (version key, name, items) warmed already
+_last_use = 0.0                             # time.monotonic() of the last query a page asked for
+_pending = False                            # the last pass gave way to a page: try again soon
+IDLE_S = 2.0                                # chain × park views are computed only after this much quiet
 stats = {"warmed": 0, "seconds": 0.0, "version": None, "templates": 0}
 
 
@@ -59,11 +62,13 @@ def _scope_ids(v: db.Version) -> tuple[frozenset, frozenset]:
 
 def learn(name: str, items: tuple, version: db.Version) -> None:
     """Called by `db.run_query` for every query a page asks for (cheap: one set lookup)."""
+    global _last_use
     if not _learning:
         return
+    _last_use = time.monotonic()
     q = queries.load(name)
-    if "quarter_end" not in q.params or not ({CHAIN, PARK} & set(q.params)):
-        return                                      # not a panel of a scope (an enterprise, a search …)
+    if not ({CHAIN, PARK} & set(q.params)) or dict(items).get("search"):
+        return                                      # not a panel of a scope (an enterprise, a search term)
     try:
         chains, parks = _scope_ids(version)
     except Exception:  # noqa: BLE001 - an unreadable warehouse: the page says so; nothing to learn
@@ -76,16 +81,21 @@ def learn(name: str, items: tuple, version: db.Version) -> None:
         _dirty.set()
 
 
+def is_pair(tpl: tuple) -> bool:
+    """A chain × park view's template (a chain account looking at one park …)."""
+    d = dict(tpl[1])
+    return d.get(CHAIN) == VAR[CHAIN] and d.get(PARK) == VAR[PARK]
+
+
 def expand(tpl: tuple, chains, parks) -> list[tuple]:
     """The items of every scope a template covers: a chain's template → every chain; a park's → every
-    park; the district's (no id) → the district, every chain and every park. A chain × park view (a chain
-    account looking at one park) is computed when asked: all 169 of them for every page would be ~40 times
-    the work, and under the load benchmark warming the pairs people opened cost more than it saved."""
+    park; the district's (no id) → the district, every chain and every park; a chain × park template →
+    every chain × park view (computed last, and only while no page is running: see warm_now)."""
     name, items = tpl
     d = dict(items)
     has_c, has_p = d.get(CHAIN) == VAR[CHAIN], d.get(PARK) == VAR[PARK]
     if has_c and has_p:
-        return []
+        return [tuple(sorted({**d, CHAIN: c, PARK: p}.items())) for c in sorted(chains) for p in sorted(parks)]
     out = []
     if has_c:
         out += [{**d, CHAIN: c} for c in sorted(chains)]
@@ -147,9 +157,15 @@ def load() -> int:
 
 
 # ---------------------------------------------------------------------------------------- the thread
-def warm_now() -> int:
+def warm_now(idle_s: float | None = None) -> int:
     """One pass: every learnt template for every scope of the current version (what the thread does
-    whenever something new was learnt or the version changed). Returns the number of results computed."""
+    whenever something new was learnt or the version changed). The district's, chains' and parks' views
+    first; then the chain × park views (13 × 13 for each such page), but only while no page has asked for
+    anything for `idle_s` seconds — they yield to the people using the server and resume on the next pass.
+    Returns the number of results computed."""
+    global _pending
+    idle_s = IDLE_S if idle_s is None else idle_s
+    _pending = False
     done = _done
     v = db.current_version()
     first = next(iter(done), None)
@@ -158,7 +174,7 @@ def warm_now() -> int:
     chains, parks = _scope_ids(v)
     n = 0
     with _lock:
-        tpls = sorted(_templates, key=repr)
+        tpls = sorted(_templates, key=lambda t: (is_pair(t), repr(t)))
     for name, items in tpls:
         try:
             queries.check_params(queries.load(name), dict(items))
@@ -168,6 +184,9 @@ def warm_now() -> int:
             key = (v.key, name, it)
             if key in done:
                 continue
+            if is_pair((name, items)) and time.monotonic() - _last_use < idle_s:
+                _pending = True                      # people are using the server: later
+                return n
             db.warm(name, it, v)
             done.add(key)
             n += 1
@@ -179,7 +198,7 @@ def warm_now() -> int:
 
 def _loop() -> None:
     while True:
-        _dirty.wait(POLL_S)
+        _dirty.wait(IDLE_S if _pending else POLL_S)
         save_now = _dirty.is_set()
         _dirty.clear()
         try:

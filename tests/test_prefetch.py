@@ -71,23 +71,32 @@ def test_a_district_visit_warms_every_chain_and_park(learning, raw):
     assert got.height > 0 and park.height > 0
 
 
-def test_chain_park_views_are_computed_when_asked_and_templates_remembered(learning):
+def test_chain_park_views_wait_for_a_quiet_server_then_all_are_ready(learning, raw):
     executed, copy = learning
+    n_chains, n_parks = _n_chains_parks(raw)
     db.run_query("shared/kpi_trend", quarter_end=Q, chain_id="C03", park_id="P05")    # a chain account's park
-    assert prefetch.warm_now() == 0                     # 169 views × every page: not ahead of time
+    assert prefetch.warm_now() == 0                     # a page just asked for something: pairs wait
+    executed.clear()
+    assert prefetch.warm_now(idle_s=0) == n_chains * n_parks   # quiet: every chain × park view
+    assert len(executed) == n_chains * n_parks - 1
     executed.clear()
     db.run_query("shared/kpi_trend", quarter_end=Q, chain_id="C04", park_id="P06")
-    assert len(executed) == 1
+    assert executed == []
     db.run_query("shared/target_status", quarter_end=Q, chain_id="C03", park_id="*")
-    assert prefetch.warm_now() > 1                      # a chain's template: every chain
+    assert prefetch.warm_now() == n_chains             # a chain's template: every chain, at once
+    # a search term is not a template; the unfiltered list (empty term) is
+    db.run_query("enterprise/search", search="科技", chain_id="C03", park_id="*")
+    db.run_query("enterprise/search", search="", chain_id="C03", park_id="*")
+    assert {t[0] for t in prefetch._templates} == {"shared/kpi_trend", "shared/target_status", "enterprise/search"}
+    assert all(dict(t[1]).get("search", "") == "" for t in prefetch._templates)
 
     # the templates learnt survive a restart (kept beside the warehouse)
     prefetch.save()
     assert (copy.parent / (copy.name + ".prefetch.json")).is_file()
     templates = set(prefetch._templates)
-    assert len(templates) == 2
+    assert len(templates) == 3
     prefetch._templates.clear()
-    assert prefetch.load() == 2 and prefetch._templates == templates
+    assert prefetch.load() == 3 and prefetch._templates == templates
 
 
 def test_a_new_version_is_warmed_again(learning, tmp_path):
