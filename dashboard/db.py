@@ -279,13 +279,13 @@ def run_query(name: str, **params) -> pl.DataFrame:
     return df
 
 
-def warm(name: str, items: tuple, version: Version) -> None:
-    """Put a result in the cache run_query reads, without a session (dashboard.prefetch: the server's
-    own thread, nothing is handed to anyone; run_query checks the grant of whoever asks later)."""
+def warm(name: str, items: tuple, version: Version) -> pl.DataFrame:
+    """The cached result run_query would read, computed now if missing, without a session
+    (dashboard.prefetch: the server's own thread; run_query checks the grant of whoever asks later)."""
     global _cached
     if _cached is None:
         _cached = _cached_execute()
-    _cached(version.key, name, items)
+    return _cached(version.key, name, items)
 
 
 _MEMBERSHIP_SQL = """SELECT (SELECT park_id FROM enterprises WHERE enterprise_id = $e) AS park_id,

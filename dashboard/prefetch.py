@@ -41,7 +41,6 @@ _done: set = set()                          # (version key, name, items) warmed 
 _last_use = 0.0                             # time.monotonic() of the last query a page asked for
 _pending = False                            # the last pass gave way to a page: try again soon
 IDLE_S = 2.0                                # chain × park views are computed only after this much quiet
-stats = {"warmed": 0, "seconds": 0.0, "version": None, "templates": 0}
 
 
 def enabled() -> bool:
@@ -51,10 +50,8 @@ def enabled() -> bool:
 def _scope_ids(v: db.Version) -> tuple[frozenset, frozenset]:
     got = _ids.get(v.key)
     if got is None:
-        with db.cursor(v) as cur:
-            rows = cur.sql("SELECT chain_id, park_id FROM dim_scope").fetchall()
-        chains = frozenset(c for c, _ in rows if c not in ("*", "-"))
-        parks = frozenset(p for _, p in rows if p not in ("*", "-"))
+        chains = frozenset(db.warm("shared/chains", (), v)["chain_id"].to_list())     # the sidebar's lists
+        parks = frozenset(db.warm("shared/parks", (), v)["park_id"].to_list())
         _ids.clear()
         _ids[v.key] = got = (chains, parks)
     return got
@@ -202,12 +199,9 @@ def _loop() -> None:
         save_now = _dirty.is_set()
         _dirty.clear()
         try:
-            v = db.current_version()
             t0 = time.perf_counter()
             n = warm_now()
             if n:
-                stats.update(warmed=stats["warmed"] + n, seconds=round(stats["seconds"] + time.perf_counter() - t0, 1),
-                             version=v.path, templates=len(_templates))
                 log.info("prefetched %d panel results in %.1f s", n, time.perf_counter() - t0)
             if save_now:
                 save()

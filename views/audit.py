@@ -5,6 +5,7 @@ import json
 import polars as pl
 import streamlit as st
 
+from dashboard import safe
 from dashboard.auth import audit, web
 from dashboard.export import to_csv, to_xlsx
 
@@ -38,7 +39,8 @@ def _day(text: str, what: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        st.error(f"{what}应写作 2026-11-01 这样的形式(年-月-日),收到「{text.strip()[:20]}」;按 {default} 查询。")
+        # the typed text is shown as text (a code span), never as Markdown
+        st.error(f"{what}应写作 2026-11-01 这样的形式(年-月-日),收到「{safe.label(text.strip()[:20])}」;按 {default} 查询。")
         return default
 
 

@@ -23,7 +23,6 @@ MAX_ROWS = 5000
 _lock = threading.Lock()
 _figs: OrderedDict = OrderedDict()
 _depth = threading.local()
-stats = {"hits": 0, "builds": 0}
 
 
 class _Unkeyed(Exception):
@@ -58,7 +57,6 @@ def figure(fn):
                 fig = _figs.get(key)
                 if fig is not None:
                     _figs.move_to_end(key)
-                    stats["hits"] += 1
                     return fig
         _depth.n = getattr(_depth, "n", 0) + 1
         try:
@@ -68,7 +66,6 @@ def figure(fn):
         if key is not None:
             with _lock:
                 _figs[key] = fig
-                stats["builds"] += 1
                 while len(_figs) > SIZE:
                     _figs.popitem(last=False)
         return fig

@@ -362,7 +362,6 @@ class BrowserSession:
     async def sign_in(self, page: str, scope: str, t0: float) -> Run:
         """Open `page` (anonymous: the login form), sign in with the session's account, hand the code
         over for the cookie. One Run of kind 'login' (the form, the submit, the hand-over report)."""
-        from streamlit.components.v2.bidi_component.main import _make_trigger_id
         from streamlit.proto.BackMsg_pb2 import BackMsg
         start = time.monotonic()
         n_bytes = n_msgs = 0
@@ -403,17 +402,9 @@ class BrowserSession:
         status = await asyncio.to_thread(self._post, handoff["url"], handoff["code"])
         if status != 200 or not self.has_session_cookie():
             return failed(f"交接码换取会话 cookie 失败(HTTP {status})")
-        bm = BackMsg()                          # the component reports back: a rerun with its trigger
-        rs = bm.rerun_script
-        rs.query_string = self.query
-        rs.page_script_hash = self.pages[page][0]
-        rs.widget_states.CopyFrom(self._widget_states(scope))
-        w = rs.widget_states.widgets.add()
-        w.id = _make_trigger_id(handoff["_component_id"], "events")
-        w.json_trigger_value = json.dumps({"event": "done", "value": {"id": handoff.get("id"), "ok": True}})
-        rs.cached_message_hashes.extend(self.cache.hashes())
-        _context(rs, self.base, page, self.query)
-        r = await self._run(bm, page, scope, False, t0, False, kind="login", expect_hash=None)
+        # the component reports back: a rerun with its trigger
+        r = await self._trigger(handoff["_component_id"], "done", {"id": handoff.get("id"), "ok": True}, page, scope,
+                                t0, kind="login")
         n_bytes += r.bytes
         n_msgs += r.n_msgs
         if self.handoff is not None:
@@ -461,20 +452,25 @@ class BrowserSession:
         return await self._run(bm, page, scope, cold, t0, first, kind="page",
                                expect_hash=self.pages[page][0] if page in self.pages else None)
 
-    async def report_painted(self, page: str, scope: str, t0: float) -> Run:
+    async def _trigger(self, component_id: str, event: str, value, page: str, scope: str, t0: float,
+                       kind: str) -> Run:
+        """What a component does in the browser when it reports `event`: a rerun carrying its trigger."""
         from streamlit.components.v2.bidi_component.main import _make_trigger_id
         from streamlit.proto.BackMsg_pb2 import BackMsg
         bm = BackMsg()
         rs = bm.rerun_script
         rs.query_string = self.query
-        rs.page_script_hash = self.pages[self.current_page][0]
+        rs.page_script_hash = self.pages[page][0]
         rs.widget_states.CopyFrom(self._widget_states(scope))
         w = rs.widget_states.widgets.add()
-        w.id = _make_trigger_id(self.painted_report, "events")
-        w.json_trigger_value = json.dumps({"event": "painted", "value": 1})
+        w.id = _make_trigger_id(component_id, "events")
+        w.json_trigger_value = json.dumps({"event": event, "value": value})
         rs.cached_message_hashes.extend(self.cache.hashes())
-        _context(rs, self.base, self.current_page, self.query)
-        r = await self._run(bm, self.current_page, scope, False, t0, False, kind="painted", expect_hash=None)
+        _context(rs, self.base, page, self.query)
+        return await self._run(bm, page, scope, False, t0, False, kind=kind, expect_hash=None)
+
+    async def report_painted(self, page: str, scope: str, t0: float) -> Run:
+        r = await self._trigger(self.painted_report, "painted", 1, self.current_page, scope, t0, kind="painted")
         if r.ok and self.painted_report:
             r.ok, r.error = False, "报告首屏绘制后页面仍在等待"
         return r
